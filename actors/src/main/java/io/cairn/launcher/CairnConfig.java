@@ -1,0 +1,65 @@
+package io.cairn.launcher;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A member's configuration, as etcd 3.4's flags, ETCD_* variables and YAML config file give it. Defaults are
+ * etcd's: `etcd` with no flags is `cairn` with no flags.
+ *
+ * @param initialCluster etcd's --initial-cluster, "name=peerURL,..." as given
+ * @param autoCompactionMode "periodic" or "revision"
+ * @param autoCompactionRetention as given: "0" (off), "1" (hours for periodic), "5m", or a revision count
+ */
+public record CairnConfig(
+    String name,
+    Path dataDir,
+    List<URI> listenClientUrls,
+    List<URI> advertiseClientUrls,
+    List<URI> listenPeerUrls,
+    List<URI> initialAdvertisePeerUrls,
+    String initialCluster,
+    String initialClusterState,
+    String initialClusterToken,
+    long heartbeatIntervalMs,
+    long electionTimeoutMs,
+    long snapshotCount,
+    long maxRequestBytes,
+    int maxTxnOps,
+    long quotaBackendBytes,
+    String autoCompactionMode,
+    String autoCompactionRetention,
+    String logLevel,
+    String logger,
+    List<String> logOutputs,
+    Tls clientTls,
+    Tls peerTls) {
+
+  /** TLS material for one side (client or peer), etcd's --cert-file/--key-file/... ; empty paths: none. */
+  public record Tls(
+      Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth, boolean autoTls) {
+    public static final Tls NONE = new Tls(null, null, null, false, false);
+
+    public boolean enabled() {
+      return certFile != null || autoTls;
+    }
+  }
+
+  /** etcd 3.4's default quota: 2 GiB, used when --quota-backend-bytes is 0. */
+  public static final long DEFAULT_QUOTA_BACKEND_BYTES = 2L * 1024 * 1024 * 1024;
+
+  public Duration heartbeatInterval() {
+    return Duration.ofMillis(heartbeatIntervalMs);
+  }
+
+  public Duration electionTimeout() {
+    return Duration.ofMillis(electionTimeoutMs);
+  }
+
+  /** The effective quota: etcd treats 0 as the default and a negative value as the default too. */
+  public long effectiveQuotaBackendBytes() {
+    return quotaBackendBytes > 0 ? quotaBackendBytes : DEFAULT_QUOTA_BACKEND_BYTES;
+  }
+}

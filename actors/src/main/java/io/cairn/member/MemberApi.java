@@ -1,0 +1,45 @@
+package io.cairn.member;
+
+import com.google.protobuf.Message;
+import io.cairn.api.etcdserverpb.InternalRaftRequest;
+import io.cairn.api.etcdserverpb.ResponseHeader;
+import io.cairn.member.lease.Lessor;
+import io.cairn.member.watch.WatchHub;
+import io.cairn.persistence.mvcc.MvccStore;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * What the gRPC adapters need from the member. Every mutation goes one way: {@link #propose} → commit
+ * (today a single-member log; Raft in the replication issue) → the single applier → the store, the watch hub
+ * and the lessor. Reads go to the store directly, after {@link #linearizableRead()} unless serializable.
+ */
+public interface MemberApi {
+
+  ClusterInfo cluster();
+
+  RaftStatus raftStatus();
+
+  MvccStore store();
+
+  WatchHub watchHub();
+
+  Lessor lessor();
+
+  ServerLimits limits();
+
+  /** A response header for this member at the store's current revision. */
+  ResponseHeader header();
+
+  /** A response header for this member at the given revision. */
+  ResponseHeader header(long revision);
+
+  /**
+   * Proposes a mutation; the stage completes once it is applied, with the response message the applier
+   * built for it (PutResponse, TxnResponse, LeaseGrantResponse...; header filled), or fails with an
+   * {@link EtcdException}. The request's ID and header are assigned here.
+   */
+  CompletionStage<Message> propose(InternalRaftRequest request);
+
+  /** Completes when this member has applied everything committed before the call (ReadIndex). */
+  CompletionStage<Void> linearizableRead();
+}
