@@ -7,6 +7,28 @@ package io.cairn.member.lease;
  */
 public final class Lessor {
 
+  /**
+   * Built by the member; {@code member} is used to propose revocations of expired leases.
+   *
+   * @param minTtlSeconds etcd's minimum lease TTL: ceil(1.5 × election timeout)
+   */
+  public Lessor(io.cairn.member.MemberApi member, akka.actor.typed.ActorSystem<?> system, long minTtlSeconds) {
+    throw new UnsupportedOperationException("TODO");
+  }
+
+  /**
+   * Called once the member has recovered its store and before it serves clients: every lease in the store
+   * gets a fresh deadline of now + its TTL, as etcd's lessor Promote does after a restart.
+   */
+  public void start() {
+    throw new UnsupportedOperationException("TODO");
+  }
+
+  /** Stops the expiry timer. */
+  public void stop() {
+    throw new UnsupportedOperationException("TODO");
+  }
+
   /** The applier calls this once a LeaseGrant is applied. */
   public void granted(long leaseId, long ttlSeconds) {
     throw new UnsupportedOperationException("TODO");

@@ -13,6 +13,11 @@ import java.util.List;
  */
 public final class WatchHub {
 
+  /** Built by the member before the applier starts; reads history from {@code store}. */
+  public WatchHub(io.cairn.persistence.mvcc.MvccStore store, akka.actor.typed.ActorSystem<?> system) {
+    throw new UnsupportedOperationException("TODO");
+  }
+
   /** Called by the applier after each committed batch: its events in revision order, and the store revision. */
   public void publish(List<Event> events, long revision) {
     throw new UnsupportedOperationException("TODO");
