@@ -1,20 +1,90 @@
 package io.cairn.grpc;
 
 import akka.actor.typed.ActorSystem;
+import akka.actor.typed.DispatcherSelector;
+import akka.grpc.javadsl.ServiceHandler;
+import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.ServerBuilder;
+import akka.http.javadsl.model.HttpEntities;
+import akka.http.javadsl.model.HttpRequest;
+import akka.http.javadsl.model.HttpResponse;
+import akka.japi.function.Function;
+import io.cairn.api.etcdserverpb.AuthHandlerFactory;
+import io.cairn.api.etcdserverpb.ClusterHandlerFactory;
+import io.cairn.api.etcdserverpb.KVHandlerFactory;
+import io.cairn.api.etcdserverpb.LeaseHandlerFactory;
+import io.cairn.api.etcdserverpb.MaintenanceHandlerFactory;
+import io.cairn.api.etcdserverpb.WatchHandlerFactory;
+import io.cairn.api.v3electionpb.ElectionHandlerFactory;
+import io.cairn.api.v3lockpb.LockHandlerFactory;
 import io.cairn.launcher.CairnConfig;
 import io.cairn.member.MemberApi;
+import java.net.URI;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 
 /**
  * Serves every etcd service (KV, Watch, Lease, Cluster, Maintenance, Auth, Lock, Election) on each
- * --listen-client-urls address: h2c for http://, TLS for https://.
+ * --listen-client-urls address: h2c for http://, TLS for https://. The HTTP/2 server needs
+ * akka.http.server.preview.enable-http2 = on. Non-gRPC GET /health and /version are answered as etcd does.
  */
 public final class GrpcServer {
   private GrpcServer() {}
 
   public static CompletionStage<List<ServerBinding>> bind(CairnConfig config, MemberApi member, ActorSystem<?> system) {
-    throw new UnsupportedOperationException("TODO");
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler = handler(member, system);
+    List<CompletableFuture<ServerBinding>> bindings = new ArrayList<>();
+    for (URI url : config.listenClientUrls()) {
+      bindings.add(serverAt(url, config, system).bind(handler).toCompletableFuture());
+    }
+    return CompletableFuture.allOf(bindings.toArray(new CompletableFuture<?>[0]))
+        .thenApply(ignored -> bindings.stream().map(CompletableFuture::join).toList());
+  }
+
+  /** All services behind one handler; every factory gets GrpcErrors' handler so etcd's statuses go out. */
+  static Function<HttpRequest, CompletionStage<HttpResponse>> handler(MemberApi member, ActorSystem<?> system) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    var errors = GrpcErrors.exceptionHandler();
+    @SuppressWarnings("unchecked")
+    Function<HttpRequest, CompletionStage<HttpResponse>> grpc =
+        ServiceHandler.concatOrNotFound(
+            KVHandlerFactory.create(new KvService(member, blocking), errors, system),
+            WatchHandlerFactory.create(new WatchService(member, system), errors, system),
+            LeaseHandlerFactory.create(new LeaseService(member, system), errors, system),
+            ClusterHandlerFactory.create(new ClusterService(member), errors, system),
+            MaintenanceHandlerFactory.create(new MaintenanceService(member, blocking), errors, system),
+            AuthHandlerFactory.create(new AuthService(member), errors, system),
+            LockHandlerFactory.create(new LockService(member, system), errors, system),
+            ElectionHandlerFactory.create(new ElectionService(member, system), errors, system));
+    long maxMessageBytes = RequestChecks.maxReceiveMessageBytes(member.limits());
+    return request -> {
+      if (HttpEndpoints.isGrpc(request)) {
+        // Per-message bound instead of a per-request one: Watch and LeaseKeepAlive requests live for hours.
+        return grpc.apply(
+            request.withEntity(
+                HttpEntities.createChunked(
+                    request.entity().getContentType(),
+                    request.entity().withoutSizeLimit().getDataBytes().via(FrameSizeGuard.flow(maxMessageBytes)))));
+      }
+      var plain = HttpEndpoints.answer(request, member);
+      return plain.isPresent() ? plain.get() : grpc.apply(request);
+    };
+  }
+
+  private static ServerBuilder serverAt(URI url, CairnConfig config, ActorSystem<?> system) {
+    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
+    if (url.getHost() == null || url.getPort() < 0) {
+      throw new IllegalArgumentException("listen client URL needs a host and a port: " + url);
+    }
+    ServerBuilder server = Http.get(system).newServerAt(url.getHost(), url.getPort());
+    return switch (scheme) {
+      case "http" -> server;
+      case "https" -> server.enableHttps(TlsContexts.server(config.clientTls()));
+      default -> throw new IllegalArgumentException("unsupported listen client URL scheme: " + url);
+    };
   }
 }

@@ -1,6 +1,10 @@
 package io.cairn.grpc;
 
+import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
+import akka.stream.javadsl.Source;
+import io.cairn.api.etcdserverpb.WatchRequest;
+import io.cairn.api.etcdserverpb.WatchResponse;
 import io.cairn.member.MemberApi;
 
 /** etcd Watch service: bidirectional streams of watchers over the {@link io.cairn.member.watch.WatchHub}. */
@@ -13,8 +17,12 @@ public final class WatchService implements io.cairn.api.etcdserverpb.Watch {
     this.system = system;
   }
 
+  /**
+   * Each call is one etcd serverWatchStream: many watchers, ids per stream, headers from this member, and
+   * fragments cut at --max-request-bytes as etcd's sendFragments.
+   */
   @Override
-  public akka.stream.javadsl.Source<io.cairn.api.etcdserverpb.WatchResponse, akka.NotUsed> watch(akka.stream.javadsl.Source<io.cairn.api.etcdserverpb.WatchRequest, akka.NotUsed> in) {
-    throw new UnsupportedOperationException("TODO");
+  public Source<WatchResponse, NotUsed> watch(Source<WatchRequest, NotUsed> in) {
+    return in.via(member.watchHub().watchStream(member::header, member.limits().maxRequestBytes()));
   }
 }

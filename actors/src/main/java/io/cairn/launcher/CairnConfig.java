@@ -12,6 +12,16 @@ import java.util.List;
  * @param initialCluster etcd's --initial-cluster, "name=peerURL,..." as given
  * @param autoCompactionMode "periodic" or "revision"
  * @param autoCompactionRetention as given: "0" (off), "1" (hours for periodic), "5m", or a revision count
+ * @param discoverySrv etcd's --discovery-srv DNS domain; "" when not used
+ * @param discoverySrvName etcd's --discovery-srv-name suffix; "" when not used
+ * @param listenMetricsUrls etcd's --listen-metrics-urls; empty when not used
+ * @param unsupportedFlags etcd flags (names without dashes) set to a non-default value that Cairn accepts but does
+ *     not act on yet; log each once with {@link #unsupportedFlagMessages()}
+ * @param startupWarnings lines etcd logs at WARNING while reading its configuration (unrecognized ETCD_*
+ *     variables, removed etcd 2 flags); log each once through logger "pkg/flags"
+ * @param startupNotices lines etcd logs at INFO while reading its configuration (environment variables used,
+ *     config file loaded); log each once through logger "etcdmain"
+ * @param configFile the --config-file / ETCD_CONFIG_FILE used, or null
  */
 public record CairnConfig(
     String name,
@@ -35,7 +45,17 @@ public record CairnConfig(
     String logger,
     List<String> logOutputs,
     Tls clientTls,
-    Tls peerTls) {
+    Tls peerTls,
+    String discoverySrv,
+    String discoverySrvName,
+    boolean forceNewCluster,
+    boolean strictReconfigCheck,
+    boolean enableV2,
+    List<URI> listenMetricsUrls,
+    List<String> unsupportedFlags,
+    List<String> startupWarnings,
+    List<String> startupNotices,
+    Path configFile) {
 
   /** TLS material for one side (client or peer), etcd's --cert-file/--key-file/... ; empty paths: none. */
   public record Tls(
@@ -49,6 +69,73 @@ public record CairnConfig(
 
   /** etcd 3.4's default quota: 2 GiB, used when --quota-backend-bytes is 0. */
   public static final long DEFAULT_QUOTA_BACKEND_BYTES = 2L * 1024 * 1024 * 1024;
+
+  /**
+   * The original 22-component form (tests and embedders build configs with it): the later components take etcd's
+   * defaults — no discovery, strict reconfig check on, v2 off, no metrics URLs, nothing to report, no config file.
+   */
+  public CairnConfig(
+      String name,
+      Path dataDir,
+      List<URI> listenClientUrls,
+      List<URI> advertiseClientUrls,
+      List<URI> listenPeerUrls,
+      List<URI> initialAdvertisePeerUrls,
+      String initialCluster,
+      String initialClusterState,
+      String initialClusterToken,
+      long heartbeatIntervalMs,
+      long electionTimeoutMs,
+      long snapshotCount,
+      long maxRequestBytes,
+      int maxTxnOps,
+      long quotaBackendBytes,
+      String autoCompactionMode,
+      String autoCompactionRetention,
+      String logLevel,
+      String logger,
+      List<String> logOutputs,
+      Tls clientTls,
+      Tls peerTls) {
+    this(
+        name,
+        dataDir,
+        listenClientUrls,
+        advertiseClientUrls,
+        listenPeerUrls,
+        initialAdvertisePeerUrls,
+        initialCluster,
+        initialClusterState,
+        initialClusterToken,
+        heartbeatIntervalMs,
+        electionTimeoutMs,
+        snapshotCount,
+        maxRequestBytes,
+        maxTxnOps,
+        quotaBackendBytes,
+        autoCompactionMode,
+        autoCompactionRetention,
+        logLevel,
+        logger,
+        logOutputs,
+        clientTls,
+        peerTls,
+        "",
+        "",
+        false,
+        true,
+        false,
+        List.of(),
+        List.of(),
+        List.of(),
+        List.of(),
+        null);
+  }
+
+  /** One line per unsupported flag, as Main logs them: "flag --wal-dir is not supported yet". */
+  public List<String> unsupportedFlagMessages() {
+    return unsupportedFlags.stream().map(f -> "flag --" + f + " is not supported yet").toList();
+  }
 
   public Duration heartbeatInterval() {
     return Duration.ofMillis(heartbeatIntervalMs);

@@ -1,0 +1,153 @@
+package io.cairn.launcher;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.http.javadsl.ServerBinding;
+import io.cairn.grpc.GrpcServer;
+import io.cairn.launcher.config.ConfigException;
+import io.cairn.launcher.config.ConfigLoader;
+import io.cairn.member.MemberNode;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The `cairn` command: etcd 3.4's flags, its startup milestones in its order, and its shutdown on
+ * SIGTERM/SIGINT. Exit codes: 2 for a bad flag (before the data dir is touched), 1 when the member cannot
+ * start (data dir, bind), 0 after a clean shutdown.
+ */
+public final class Main {
+  public static final String VERSION = "0.1.0";
+  /** Subcommands taken for later issues. */
+  private static final Set<String> RESERVED_SUBCOMMANDS = Set.of("snapshot", "bench");
+
+  private static final Logger ETCDMAIN = LoggerFactory.getLogger("etcdmain");
+  private static final Logger EMBED = LoggerFactory.getLogger("embed");
+  private static final Logger SERVER = LoggerFactory.getLogger("etcdserver");
+  private static final Logger OSUTIL = LoggerFactory.getLogger("osutil");
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    if (args.length > 0 && RESERVED_SUBCOMMANDS.contains(args[0])) {
+      System.out.println("cairn " + args[0] + ": not supported yet");
+      System.exit(2);
+      return;
+    }
+    CairnConfig config;
+    try {
+      config = ConfigLoader.load(args, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    LoggingHook.configure(config);
+    System.exit(run(config));
+  }
+
+  /** Runs the member until a signal; returns the exit code. */
+  static int run(CairnConfig config) {
+    logStartup(config);
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "cairn");
+    MemberNode member;
+    try {
+      member = MemberNode.start(config, system);
+    } catch (Exception e) {
+      System.err.println("cairn: cannot start member in " + config.dataDir() + ": " + e.getMessage());
+      terminate(system);
+      return 1;
+    }
+    List<ServerBinding> bindings;
+    try {
+      Duration startTimeout = Duration.ofMillis(5000 + 2 * config.electionTimeoutMs());
+      member.ready().toCompletableFuture().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      bindings =
+          GrpcServer.bind(config, member, system).toCompletableFuture().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("cairn: cannot serve client requests on " + config.listenClientUrls() + ": " + cause.getMessage());
+      member.close();
+      terminate(system);
+      return 1;
+    }
+    EMBED.info("ready to serve client requests");
+    logServing(config, bindings);
+
+    Shutdown shutdown = new Shutdown(bindings, member, system);
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "cairn-shutdown"));
+    // Main's thread waits for the system; the shutdown hook terminates it after a signal.
+    system.getWhenTerminated().toCompletableFuture().join();
+    return 0;
+  }
+
+  /** etcd 3.4's startup lines, in its order (etcdmain, then embed's configuration summary). */
+  private static void logStartup(CairnConfig config) {
+    ETCDMAIN.info("etcd Version: 3.4.23");
+    ETCDMAIN.info("cairn Version: {}", VERSION);
+    ETCDMAIN.info("Java Version: {}", System.getProperty("java.version"));
+    ETCDMAIN.info("OS/Arch: {}/{}", System.getProperty("os.name").toLowerCase(), System.getProperty("os.arch"));
+    EMBED.info("name = {}", config.name());
+    EMBED.info("data dir = {}", config.dataDir());
+    EMBED.info("member dir = {}", config.dataDir().resolve("member"));
+    EMBED.info("heartbeat = {}ms", config.heartbeatIntervalMs());
+    EMBED.info("election = {}ms", config.electionTimeoutMs());
+    EMBED.info("snapshot count = {}", config.snapshotCount());
+    EMBED.info("advertise client URLs = {}", join(config.advertiseClientUrls()));
+    if (java.nio.file.Files.isDirectory(config.dataDir().resolve("member"))) {
+      // etcd prints these only when restarting from an existing member dir, with the flags it ignores.
+      EMBED.info("initial advertise peer URLs = {}", join(config.initialAdvertisePeerUrls()));
+      EMBED.info("initial cluster = ");
+    }
+  }
+
+  /** etcd serve.go: insecure listeners get a warning, TLS ones a plain line; both name the bound address. */
+  private static void logServing(CairnConfig config, List<ServerBinding> bindings) {
+    List<URI> urls = config.listenClientUrls();
+    for (int i = 0; i < bindings.size(); i++) {
+      InetSocketAddress addr = bindings.get(i).localAddress();
+      String hostPort = addr.getAddress().getHostAddress() + ":" + addr.getPort();
+      boolean secure = i < urls.size() && "https".equalsIgnoreCase(urls.get(i).getScheme());
+      if (secure) {
+        EMBED.info("serving client requests on {}", hostPort);
+      } else {
+        EMBED.info("serving insecure client requests on {}, this is strongly discouraged!", hostPort);
+      }
+    }
+  }
+
+  private static String join(List<URI> urls) {
+    return String.join(",", urls.stream().map(URI::toString).toList());
+  }
+
+  private static void terminate(ActorSystem<?> system) {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+  }
+
+  /** SIGTERM/SIGINT: unbind, stop the member (drain, close the store), stop the actor system. */
+  private record Shutdown(List<ServerBinding> bindings, MemberNode member, ActorSystem<?> system) {
+    void run() {
+      OSUTIL.info("received terminated signal, shutting down...");
+      for (ServerBinding b : bindings) {
+        try {
+          b.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+          SERVER.warn("unbinding {} failed: {}", b.localAddress(), e.toString());
+        }
+      }
+      member.close();
+      terminate(system);
+      // A JVM ended by a signal exits 128+signal; etcd exits 0 after a clean shutdown, so halt with 0 once
+      // everything is closed (the store is closed, nothing is left to flush).
+      System.out.flush();
+      System.err.flush();
+      Runtime.getRuntime().halt(0);
+    }
+  }
+}

@@ -1,0 +1,273 @@
+package io.cairn.member;
+
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.AbstractBehavior;
+import akka.actor.typed.javadsl.ActorContext;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.Receive;
+import com.google.protobuf.Message;
+import io.cairn.api.etcdserverpb.AlarmMember;
+import io.cairn.api.etcdserverpb.AlarmRequest;
+import io.cairn.api.etcdserverpb.AlarmResponse;
+import io.cairn.api.etcdserverpb.AlarmType;
+import io.cairn.api.etcdserverpb.EmptyResponse;
+import io.cairn.api.etcdserverpb.InternalRaftRequest;
+import io.cairn.api.etcdserverpb.LeaseGrantResponse;
+import io.cairn.api.etcdserverpb.LeaseRevokeResponse;
+import io.cairn.api.etcdserverpb.ResponseHeader;
+import io.cairn.api.internal.LogEntry;
+import io.cairn.persistence.mvcc.ApplyBatch;
+import io.cairn.persistence.mvcc.MvccException;
+import io.cairn.persistence.mvcc.MvccStore;
+import io.cairn.raft.Committed;
+import io.cairn.raft.CommittedEntry;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single applier (etcd's applierV3 on the apply loop): applies each committed batch to the store as one
+ * write batch, makes it durable, and only then answers the proposals, publishes the events and tells the
+ * lessor. Runs on its own one-thread dispatcher ({@link #DISPATCHER}) so apply never competes with gRPC.
+ */
+public final class Applier extends AbstractBehavior<Committed> {
+  public static final String DISPATCHER = "cairn.applier-dispatcher";
+  /** Store meta: the term of the last applied entry, 8 bytes big-endian. */
+  public static final String META_TERM = "raft/term";
+  public static final String META_CLUSTER_VERSION = "cluster/version";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+
+  /** Static parts of the header; revision and raft_term are filled per response. */
+  public record Identity(long clusterId, long memberId) {}
+
+  private record Outcome(long id, Message response, RuntimeException error) {}
+
+  private record LeaseChange(long leaseId, long ttlSeconds, boolean granted) {}
+
+  private final MvccStore store;
+  private final ProposalRegistry registry;
+  private final AppliedIndex appliedIndex;
+  private final AlarmState alarmState;
+  private final ApplyListener listener;
+  private final Identity identity;
+  private final long minLeaseTtlSeconds;
+  private Map<String, byte[]> pendingMeta;
+  private long persistedTerm;
+
+  public static Behavior<Committed> create(
+      MvccStore store,
+      ProposalRegistry registry,
+      AppliedIndex appliedIndex,
+      AlarmState alarmState,
+      ApplyListener listener,
+      Identity identity,
+      long minLeaseTtlSeconds,
+      Map<String, byte[]> bootstrapMeta) {
+    return Behaviors.setup(
+        ctx ->
+            new Applier(
+                ctx, store, registry, appliedIndex, alarmState, listener, identity, minLeaseTtlSeconds,
+                bootstrapMeta));
+  }
+
+  private Applier(
+      ActorContext<Committed> context,
+      MvccStore store,
+      ProposalRegistry registry,
+      AppliedIndex appliedIndex,
+      AlarmState alarmState,
+      ApplyListener listener,
+      Identity identity,
+      long minLeaseTtlSeconds,
+      Map<String, byte[]> bootstrapMeta) {
+    super(context);
+    this.store = store;
+    this.registry = registry;
+    this.appliedIndex = appliedIndex;
+    this.alarmState = alarmState;
+    this.listener = listener;
+    this.identity = identity;
+    this.minLeaseTtlSeconds = minLeaseTtlSeconds;
+    this.pendingMeta = Map.copyOf(bootstrapMeta);
+    this.persistedTerm = readTerm(store);
+  }
+
+  /** The term of the last applied entry, 0 on a fresh store. */
+  public static long readTerm(MvccStore store) {
+    return store.meta(META_TERM).map(b -> ByteBuffer.wrap(b).getLong()).orElse(0L);
+  }
+
+  @Override
+  public Receive<Committed> createReceive() {
+    return newReceiveBuilder().onMessage(Committed.class, this::onCommitted).build();
+  }
+
+  private Behavior<Committed> onCommitted(Committed batch) {
+    if (batch.lastIndex() <= appliedIndex.get()) {
+      return this; // already applied (a replayed batch): apply at most once
+    }
+    List<Outcome> outcomes = new ArrayList<>(batch.entries().size());
+    List<LeaseChange> leaseChanges = new ArrayList<>();
+    Set<AlarmMember> alarms = new LinkedHashSet<>(alarmState.active());
+    ApplyBatch tx = store.beginApply();
+    try {
+      for (CommittedEntry e : batch.entries()) {
+        if (e.index() <= appliedIndex.get()) {
+          continue;
+        }
+        outcomes.add(applyEntry(tx, e, alarms, leaseChanges));
+      }
+      pendingMeta.forEach(tx::putMeta);
+      if (batch.lastTerm() != persistedTerm) {
+        tx.putMeta(META_TERM, ByteBuffer.allocate(8).putLong(batch.lastTerm()).array());
+      }
+      // The durability point: nothing of this batch is acknowledged before it.
+      tx.commit(batch.lastIndex(), true);
+    } catch (RuntimeException fatal) {
+      // etcd panics when the backend cannot commit; the member cannot go on with a store in doubt.
+      LOG.error("applying entries {}..{} failed; the applier stops", batch.firstIndex(), batch.lastIndex(), fatal);
+      tx.close();
+      outcomes.forEach(o -> registry.fail(o.id, EtcdError.STOPPED.exception()));
+      throw fatal;
+    }
+    pendingMeta = Map.of();
+    persistedTerm = batch.lastTerm();
+    alarmState.replace(alarms);
+    appliedIndex.advance(batch.lastIndex());
+    for (Outcome o : outcomes) {
+      if (o.error != null) {
+        registry.fail(o.id, o.error);
+      } else {
+        registry.complete(o.id, o.response);
+      }
+    }
+    listener.applied(tx.events(), tx.revision());
+    for (LeaseChange c : leaseChanges) {
+      if (c.granted) {
+        listener.leaseGranted(c.leaseId, c.ttlSeconds);
+      } else {
+        listener.leaseRevoked(c.leaseId);
+      }
+    }
+    return this;
+  }
+
+  private Outcome applyEntry(ApplyBatch tx, CommittedEntry e, Set<AlarmMember> alarms, List<LeaseChange> leases) {
+    LogEntry entry = e.entry();
+    try {
+      Message response =
+          switch (entry.getPayloadCase()) {
+            case REQUEST -> applyRequest(tx, e.term(), entry.getRequest(), alarms, leases);
+            case PUBLISH -> {
+              tx.putMeta(
+                  "members/" + MemberIds.hex(entry.getPublish().getMemberId()) + "/attributes",
+                  entry.getPublish().toByteArray());
+              yield EmptyResponse.getDefaultInstance();
+            }
+            case CLUSTER_VERSION -> {
+              tx.putMeta(META_CLUSTER_VERSION, entry.getClusterVersion().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+              yield EmptyResponse.getDefaultInstance();
+            }
+            case PAYLOAD_NOT_SET -> EmptyResponse.getDefaultInstance(); // a new leader's empty entry
+          };
+      return new Outcome(entry.getId(), response, null);
+    } catch (MvccException refused) {
+      return new Outcome(entry.getId(), null, EtcdException.of(refused));
+    } catch (EtcdException refused) {
+      return new Outcome(entry.getId(), null, refused);
+    }
+  }
+
+  private Message applyRequest(
+      ApplyBatch tx, long term, InternalRaftRequest r, Set<AlarmMember> alarms, List<LeaseChange> leases)
+      throws MvccException {
+    refuseIfAlarmed(r, alarms);
+    // InternalRaftRequest is a plain union (no oneof): exactly one field is set.
+    if (r.hasPut()) {
+      return tx.put(r.getPut()).setHeader(header(tx, term)).build();
+    }
+    if (r.hasDeleteRange()) {
+      return tx.deleteRange(r.getDeleteRange()).setHeader(header(tx, term)).build();
+    }
+    if (r.hasTxn()) {
+      return tx.txn(r.getTxn()).setHeader(header(tx, term)).build();
+    }
+    if (r.hasCompaction()) {
+      return tx.compact(r.getCompaction().getRevision()).setHeader(header(tx, term)).build();
+    }
+    if (r.hasLeaseGrant()) {
+      // etcd lessor.Grant: a TTL below the minimum is raised to it, and the lease is kept with that TTL.
+      long ttlSeconds = Math.max(r.getLeaseGrant().getTTL(), minLeaseTtlSeconds);
+      long id = r.getLeaseGrant().getID();
+      tx.leaseGrant(id, ttlSeconds);
+      leases.add(new LeaseChange(id, ttlSeconds, true));
+      return LeaseGrantResponse.newBuilder().setHeader(header(tx, term)).setID(id).setTTL(ttlSeconds).build();
+    }
+    if (r.hasLeaseRevoke()) {
+      long id = r.getLeaseRevoke().getID();
+      tx.leaseRevoke(id);
+      leases.add(new LeaseChange(id, 0, false));
+      return LeaseRevokeResponse.newBuilder().setHeader(header(tx, term)).build();
+    }
+    if (r.hasAlarm()) {
+      return applyAlarm(r.getAlarm(), alarms, tx).setHeader(header(tx, term)).build();
+    }
+    throw EtcdError.NOT_CAPABLE.exception(); // auth and the rest are not applied here yet
+  }
+
+  /**
+   * etcd's applierV3Capped (NOSPACE: no puts, no lease grants; deletes, compaction and revokes still go
+   * through to free space) and applierV3Corrupt (CORRUPT: no KV or lease request at all).
+   */
+  private static void refuseIfAlarmed(InternalRaftRequest r, Set<AlarmMember> alarms) {
+    boolean corrupt = alarms.stream().anyMatch(a -> a.getAlarm() == AlarmType.CORRUPT);
+    if (corrupt && (r.hasPut() || r.hasDeleteRange() || r.hasTxn() || r.hasCompaction() || r.hasLeaseGrant()
+        || r.hasLeaseRevoke() || r.hasRange())) {
+      throw EtcdError.CORRUPT.exception();
+    }
+    boolean noSpace = alarms.stream().anyMatch(a -> a.getAlarm() == AlarmType.NOSPACE);
+    if (noSpace && (r.hasPut() || r.hasLeaseGrant() || (r.hasTxn() && QuotaCost.txn(r.getTxn()) > 0))) {
+      throw EtcdError.NO_SPACE.exception();
+    }
+  }
+
+  /** etcd applierV3backend.Alarm: activate/deactivate answer the member changed (none if no change). */
+  private static AlarmResponse.Builder applyAlarm(AlarmRequest a, Set<AlarmMember> alarms, ApplyBatch tx) {
+    AlarmResponse.Builder resp = AlarmResponse.newBuilder();
+    AlarmMember m = AlarmMember.newBuilder().setMemberID(a.getMemberID()).setAlarm(a.getAlarm()).build();
+    switch (a.getAction()) {
+      case GET -> alarms.stream()
+          .filter(x -> a.getAlarm() == AlarmType.NONE || x.getAlarm() == a.getAlarm())
+          .forEach(resp::addAlarms);
+      case ACTIVATE -> {
+        if (a.getAlarm() != AlarmType.NONE && alarms.add(m)) {
+          tx.alarmActivate(m);
+          resp.addAlarms(m);
+        }
+      }
+      case DEACTIVATE -> {
+        if (alarms.remove(m)) {
+          tx.alarmDeactivate(m);
+          resp.addAlarms(m);
+        }
+      }
+      default -> {}
+    }
+    return resp;
+  }
+
+  private ResponseHeader header(ApplyBatch tx, long term) {
+    return ResponseHeader.newBuilder()
+        .setClusterId(identity.clusterId())
+        .setMemberId(identity.memberId())
+        .setRevision(tx.revision())
+        .setRaftTerm(term)
+        .build();
+  }
+}

@@ -1,0 +1,16 @@
+package io.cairn.member;
+
+import io.cairn.api.mvccpb.Event;
+import java.util.List;
+
+/**
+ * Who hears of a durable batch, after its proposals are answered: the watch hub and the lessor in the
+ * member (an interface so the applier can be tested without them).
+ */
+public interface ApplyListener {
+  void applied(List<Event> events, long revision);
+
+  void leaseGranted(long leaseId, long ttlSeconds);
+
+  void leaseRevoked(long leaseId);
+}

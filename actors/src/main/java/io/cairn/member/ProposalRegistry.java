@@ -1,0 +1,106 @@
+package io.cairn.member;
+
+import com.google.protobuf.Message;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Proposals waiting to be applied, by request ID (etcd's pkg/wait). Bounded: beyond {@code maxInFlight}
+ * a proposal is refused with TOO_MANY_REQUESTS (etcd refuses once committed − applied exceeds 5000; a
+ * bound on waiters has the same effect here, since every waiter is a not-yet-applied proposal). A waiter
+ * expires after {@code timeout} with TIMEOUT (etcd: request timeout 5 s + 2 × election timeout); the
+ * proposal may still be applied later, but is answered at most once.
+ */
+public final class ProposalRegistry implements AutoCloseable {
+
+  private record Waiter(CompletableFuture<Message> future, ScheduledFuture<?> expiry) {}
+
+  private final Map<Long, Waiter> waiters = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final int maxInFlight;
+  private final long timeoutMs;
+  private final ScheduledThreadPoolExecutor timer;
+
+  public ProposalRegistry(int maxInFlight, Duration timeout) {
+    this.maxInFlight = maxInFlight;
+    this.timeoutMs = timeout.toMillis();
+    this.timer = new ScheduledThreadPoolExecutor(1, r -> {
+      Thread t = new Thread(r, "cairn-proposal-timeouts");
+      t.setDaemon(true);
+      return t;
+    });
+    // Most waiters complete long before they expire: drop their timers at once, not after timeoutMs.
+    this.timer.setRemoveOnCancelPolicy(true);
+  }
+
+  /** etcd's default request timeout (5 s) plus two election timeouts, as etcd's ReqTimeout(). */
+  public static Duration requestTimeout(long electionTimeoutMs) {
+    return Duration.ofMillis(5000 + 2 * electionTimeoutMs);
+  }
+
+  /**
+   * Registers a waiter for {@code id}.
+   *
+   * @throws EtcdException TOO_MANY_REQUESTS when {@code maxInFlight} proposals are already waiting
+   */
+  public CompletableFuture<Message> register(long id) {
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      throw EtcdError.TOO_MANY_REQUESTS.exception();
+    }
+    CompletableFuture<Message> future = new CompletableFuture<>();
+    ScheduledFuture<?> expiry =
+        timer.schedule(() -> fail(id, EtcdError.TIMEOUT.exception()), timeoutMs, TimeUnit.MILLISECONDS);
+    if (waiters.putIfAbsent(id, new Waiter(future, expiry)) != null) {
+      expiry.cancel(false);
+      inFlight.decrementAndGet();
+      throw new IllegalStateException("duplicate request id " + Long.toHexString(id));
+    }
+    return future;
+  }
+
+  /** Answers the waiter for {@code id}, if any still waits. */
+  public void complete(long id, Message response) {
+    Waiter w = remove(id);
+    if (w != null) {
+      w.future.complete(response);
+    }
+  }
+
+  public void fail(long id, Throwable error) {
+    Waiter w = remove(id);
+    if (w != null) {
+      w.future.completeExceptionally(error);
+    }
+  }
+
+  /** Fails every waiter, e.g. with STOPPED when the member shuts down. */
+  public void failAll(EtcdError error) {
+    waiters.keySet().forEach(id -> fail(id, error.exception()));
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  private Waiter remove(long id) {
+    Waiter w = waiters.remove(id);
+    if (w != null) {
+      inFlight.decrementAndGet();
+      w.expiry.cancel(false);
+    }
+    return w;
+  }
+
+  @Override
+  public void close() {
+    failAll(EtcdError.STOPPED);
+    timer.shutdownNow();
+  }
+}

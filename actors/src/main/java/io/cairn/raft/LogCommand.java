@@ -1,0 +1,27 @@
+package io.cairn.raft;
+
+import akka.actor.typed.ActorRef;
+import io.cairn.api.internal.LogEntry;
+
+/**
+ * The consensus interface the member uses; small on purpose, since Raft replaces the single-member log
+ * behind it: propose an entry, ask the commit index for a linearizable read.
+ */
+public sealed interface LogCommand {
+
+  /** Appends {@code entry}; it reaches the applier inside a {@link Committed} batch. */
+  record Propose(LogEntry entry) implements LogCommand {}
+
+  /**
+   * Raft's ReadIndex: answered with the commit index as of now. Applying up to it makes a read
+   * linearizable (etcd's linearizableReadLoop).
+   */
+  record ReadIndex(ActorRef<ReadIndexReply> replyTo) implements LogCommand {}
+
+  record ReadIndexReply(long commitIndex, long term) {}
+
+  /** Internal: the proposals buffered so far form one batch. */
+  enum Flush implements LogCommand {
+    INSTANCE
+  }
+}

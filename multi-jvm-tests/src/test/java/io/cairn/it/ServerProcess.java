@@ -1,0 +1,287 @@
+package io.cairn.it;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One etcd-compatible member running as a separate OS process: either the real etcd
+ * ({@code /usr/bin/etcd}, override with {@code -Detcd.bin=}) or Cairn ({@code <cairn.home>/bin/cairn};
+ * {@code cairn.home} is set by the module pom, falling back to {@code ..} relative to the module dir).
+ *
+ * <p>Both are started with exactly the same etcd flags ({@code --name --data-dir --listen-client-urls
+ * --advertise-client-urls --listen-peer-urls --initial-advertise-peer-urls --initial-cluster} plus
+ * extras). stdout+stderr go (appended, across restarts) to a log file under {@code target/}.
+ * {@link #start()} waits, bounded ({@code -Dcairn.it.startTimeoutSec}, default 60), until the log
+ * written by this incarnation contains {@code "ready to serve client requests"} AND the client port
+ * accepts TCP connections; it fails fast (with the log tail) if the process exits first.
+ *
+ * <p>{@link #kill9()} SIGKILLs the whole process tree (bin/cairn may be a shell wrapper around java),
+ * {@link #terminate()} SIGTERMs it and waits bounded (then SIGKILLs), {@link #restart()} starts a new
+ * incarnation with the same flags and data dir. {@link #close()} always leaves nothing running.
+ */
+public final class ServerProcess implements AutoCloseable {
+
+    public enum Kind {
+        ETCD, CAIRN;
+
+        public String label() {
+            return name().toLowerCase();
+        }
+    }
+
+    public static final String READY_LINE = "ready to serve client requests";
+
+    private final Kind kind;
+    private final String name;
+    private final Path dataDir;
+    private final Path logFile;
+    private final int clientPort;
+    private final int peerPort;
+    private final List<String> extraArgs;
+    private Process process;
+
+    public ServerProcess(Kind kind, String name, Path dataDir, Path logFile, int clientPort, int peerPort,
+                         List<String> extraArgs) {
+        this.kind = kind;
+        this.name = name;
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        this.extraArgs = List.copyOf(extraArgs);
+    }
+
+    /** A fresh member (data dir wiped) of the given kind. */
+    public static ServerProcess fresh(Kind kind, Path dir, int clientPort, int peerPort, String... extra) {
+        try {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new ServerProcess(kind, "m1", dir.resolve("data"), dir.resolve(kind.label() + ".log"),
+                clientPort, peerPort, List.of(extra));
+    }
+
+    public static Path cairnHome() {
+        String home = System.getProperty("cairn.home");
+        Path p = home != null ? Paths.get(home) : Paths.get("..");
+        return p.toAbsolutePath().normalize();
+    }
+
+    public static Path moduleTarget() {
+        return Paths.get("target").toAbsolutePath();
+    }
+
+    public static Duration startTimeout() {
+        return Duration.ofSeconds(Long.getLong("cairn.it.startTimeoutSec", 60));
+    }
+
+    /** Free loopback ports (bound and released; good enough for a test class). */
+    public static int[] freePorts(int n) {
+        int[] ports = new int[n];
+        List<ServerSocket> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket();
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress("127.0.0.1", 0));
+                held.add(s);
+                ports[i] = s.getLocalPort();
+                if (ports[i] == 2379 || ports[i] == 2380) { i--; } // never the developer's defaults
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            for (ServerSocket s : held) {
+                try { s.close(); } catch (IOException ignored) { }
+            }
+        }
+        return ports;
+    }
+
+    public Kind kind() { return kind; }
+    public int clientPort() { return clientPort; }
+    public int peerPort() { return peerPort; }
+    public Path dataDir() { return dataDir; }
+    public Path logFile() { return logFile; }
+    /** Endpoint as etcdctl --endpoints wants it (and as etcdctl prints it back). */
+    public String endpoint() { return "127.0.0.1:" + clientPort; }
+    public String clientUrl() { return "http://127.0.0.1:" + clientPort; }
+    public String peerUrl() { return "http://127.0.0.1:" + peerPort; }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
+    List<String> command() {
+        List<String> cmd = new ArrayList<>();
+        if (kind == Kind.ETCD) {
+            cmd.add(System.getProperty("etcd.bin", "/usr/bin/etcd"));
+        } else {
+            Path bin = cairnHome().resolve("bin/cairn");
+            if (!Files.isRegularFile(bin)) {
+                throw new AssertionError("Cairn launcher not found at " + bin
+                        + " (build with `mvn -q -DskipTests package` at the repo root)");
+            }
+            cmd.add(bin.toString());
+        }
+        cmd.addAll(List.of(
+                "--name", name,
+                "--data-dir", dataDir.toString(),
+                "--listen-client-urls", clientUrl(),
+                "--advertise-client-urls", clientUrl(),
+                "--listen-peer-urls", peerUrl(),
+                "--initial-advertise-peer-urls", peerUrl(),
+                "--initial-cluster", name + "=" + peerUrl()));
+        cmd.addAll(extraArgs);
+        return cmd;
+    }
+
+    public ServerProcess start() {
+        if (isAlive()) throw new IllegalStateException("already running");
+        try {
+            Files.createDirectories(logFile.getParent());
+            long offset = Files.exists(logFile) ? Files.size(logFile) : 0;
+            List<String> cmd = command();
+            Files.writeString(logFile, "\n=== cairn-it starting: " + String.join(" ", cmd) + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+            ProcessBuilder pb = new ProcessBuilder(cmd)
+                    .directory(dataDir.getParent().toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            process = pb.start();
+            awaitReady(offset);
+            return this;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            kill9();
+            throw e;
+        }
+    }
+
+    private void awaitReady(long offset) throws IOException {
+        long deadline = System.nanoTime() + startTimeout().toNanos();
+        boolean ready = false;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new AssertionError(kind.label() + " exited with code " + process.exitValue()
+                        + " before becoming ready; log tail:\n" + logTail(offset));
+            }
+            if (!ready) ready = logSince(offset).contains(READY_LINE);
+            if (ready && portOpen()) return;
+            pause(50);
+        }
+        throw new AssertionError(kind.label() + " not ready within " + startTimeout() + " (ready line seen: "
+                + ready + "); log tail:\n" + logTail(offset));
+    }
+
+    private String logSince(long offset) throws IOException {
+        byte[] all = Files.readAllBytes(logFile);
+        int from = (int) Math.min(offset, all.length);
+        return new String(all, from, all.length - from, StandardCharsets.UTF_8);
+    }
+
+    public String logTail(long offset) {
+        try {
+            String s = logSince(offset);
+            return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+        } catch (IOException e) {
+            return "<cannot read log: " + e + ">";
+        }
+    }
+
+    private boolean portOpen() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILL the process and all its descendants; waits (bounded) until they are gone. */
+    public void kill9() {
+        if (process == null) return;
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        tree.add(process.toHandle());
+        for (ProcessHandle h : tree) h.destroyForcibly();
+        for (ProcessHandle h : tree) {
+            try {
+                h.onExit().get(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // reported below if still alive
+            }
+        }
+        if (process.isAlive()) throw new AssertionError(kind.label() + " pid " + process.pid() + " survived SIGKILL");
+    }
+
+    /** SIGTERM (graceful), wait up to 20 s, then SIGKILL. */
+    public void terminate() {
+        if (process == null || !process.isAlive()) return;
+        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+        process.destroy();
+        try {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                kill9();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            kill9();
+        }
+        for (ProcessHandle h : tree) if (h.isAlive()) h.destroyForcibly();
+    }
+
+    /** Stops (SIGTERM) if running, then starts again with the same flags and data dir. */
+    public ServerProcess restart() {
+        terminate();
+        return start();
+    }
+
+    @Override
+    public void close() {
+        try {
+            terminate();
+        } finally {
+            kill9();
+        }
+    }
+
+    static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
+    static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind.label() + "@" + endpoint();
+    }
+}
