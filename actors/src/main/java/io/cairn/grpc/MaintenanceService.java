@@ -25,6 +25,7 @@ import io.cairn.member.EtcdError;
 import io.cairn.member.EtcdException;
 import io.cairn.member.MemberApi;
 import io.cairn.member.RaftStatus;
+import io.cairn.persistence.mvcc.HashKvResult;
 import io.cairn.persistence.mvcc.MvccException;
 import io.cairn.persistence.mvcc.MvccStore;
 import java.util.List;
@@ -152,14 +153,14 @@ public final class MaintenanceService implements Maintenance {
         () ->
             CompletableFuture.supplyAsync(
                 () -> {
-                  MvccStore store = member.store();
-                  long revision = in.getRevision() > 0 ? in.getRevision() : store.currentRevision();
                   try {
-                    long compactRevision = store.compactedRevision();
-                    long hash = store.hashKV(in.getRevision());
+                    HashKvResult result = member.store().hashKVResult(in.getRevision());
+                    // etcd (v3rpc/maintenance.go HashKV): the header carries the store's current revision,
+                    // and compact_revision is -1 until the first compaction (mvcc compactMainRev).
+                    long compactRevision = result.compactRevision() > 0 ? result.compactRevision() : -1;
                     return HashKVResponse.newBuilder()
-                        .setHeader(member.header(revision))
-                        .setHash((int) hash)
+                        .setHeader(member.header(member.store().currentRevision()))
+                        .setHash((int) result.hash())
                         .setCompactRevision(compactRevision)
                         .build();
                   } catch (MvccException e) {

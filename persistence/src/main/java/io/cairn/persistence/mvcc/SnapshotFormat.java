@@ -28,11 +28,19 @@ import org.iq80.leveldb.ReadOptions;
  *   { int32 keyLength (>= 1), key, int32 valueLength (>= 0), value }*
  *   int32 -1                        end of records
  *   int64 recordCount
+ *   zero bytes up to the next multiple of 512
  *   32 bytes SHA-256 of every byte above
  * </pre>
+ *
+ * <p>The padding and the trailing digest are etcd's snapshot integrity convention: etcd appends the
+ * SHA-256 of its (page-aligned) bolt file, and etcdctl 3.4's `snapshot save` refuses a stream whose size
+ * is not 32 more than a multiple of 512 ("sha256 checksum not found"). Following it lets the real etcdctl
+ * save Cairn snapshots, and the digest protects the whole file, padding included.
  */
 final class SnapshotFormat {
   static final byte[] MAGIC = "CAIRNSNAP1".getBytes(StandardCharsets.US_ASCII);
+  /** etcd's alignment: the minimum disk sector size (clientv3/snapshot hasChecksum). */
+  static final int ALIGNMENT_BYTES = 512;
   private static final int END = -1;
   /** No record is anywhere near this; a larger length means a corrupt stream, not a huge allocation. */
   private static final int MAX_LENGTH = 1 << 30;
@@ -44,6 +52,8 @@ final class SnapshotFormat {
     BufferedOutputStream raw = new BufferedOutputStream(out, 1 << 16);
     DataOutputStream data = new DataOutputStream(new DigestOutputStream(raw, sha));
     data.write(MAGIC);
+    // DataOutputStream.size() saturates at 2 GiB; snapshots may be larger.
+    long writtenBytes = MAGIC.length;
     long count = 0;
     try (DBIterator it = db.iterator(ro)) {
       for (it.seekToFirst(); it.hasNext(); ) {
@@ -52,11 +62,14 @@ final class SnapshotFormat {
         data.write(e.getKey());
         data.writeInt(e.getValue().length);
         data.write(e.getValue());
+        writtenBytes += 8L + e.getKey().length + e.getValue().length;
         count++;
       }
     }
     data.writeInt(END);
     data.writeLong(count);
+    writtenBytes += 4 + 8;
+    data.write(new byte[padding(writtenBytes)]);
     data.flush();
     raw.write(sha.digest());
     raw.flush();
@@ -75,7 +88,8 @@ final class SnapshotFormat {
    */
   static long read(InputStream in, RecordSink sink) throws IOException {
     MessageDigest sha = sha256();
-    DigestInputStream digest = new DigestInputStream(new BufferedInputStream(in, 1 << 16), sha);
+    CountingInputStream counted = new CountingInputStream(new BufferedInputStream(in, 1 << 16));
+    DigestInputStream digest = new DigestInputStream(counted, sha);
     DataInputStream data = new DataInputStream(digest);
     try {
       byte[] magic = new byte[MAGIC.length];
@@ -102,6 +116,12 @@ final class SnapshotFormat {
         count++;
       }
       long declared = data.readLong();
+      byte[] pad = readExactly(data, padding(counted.count()));
+      for (byte b : pad) {
+        if (b != 0) {
+          throw new IOException("snapshot corrupt: non-zero padding");
+        }
+      }
       digest.on(false);
       byte[] expected = sha.digest();
       byte[] actual = new byte[expected.length];
@@ -132,6 +152,42 @@ final class SnapshotFormat {
       throw new EOFException();
     }
     return b;
+  }
+
+  /** Zero bytes that bring a stream of {@code length} bytes to a multiple of {@link #ALIGNMENT_BYTES}. */
+  private static int padding(long length) {
+    return (int) ((ALIGNMENT_BYTES - length % ALIGNMENT_BYTES) % ALIGNMENT_BYTES);
+  }
+
+  /** Counts the bytes read through it, so the reader knows where the padding ends. */
+  private static final class CountingInputStream extends java.io.FilterInputStream {
+    private long count;
+
+    CountingInputStream(InputStream in) {
+      super(in);
+    }
+
+    long count() {
+      return count;
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = super.read();
+      if (b >= 0) {
+        count++;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
   }
 
   private static MessageDigest sha256() {
