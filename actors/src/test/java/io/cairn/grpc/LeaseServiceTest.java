@@ -32,9 +32,7 @@ import io.cairn.member.lease.Lessor;
 import io.cairn.member.watch.WatchHub;
 import io.cairn.persistence.mvcc.MvccStore;
 import io.grpc.Status;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -59,8 +57,8 @@ class LeaseServiceTest {
   static final class FakeMember implements MemberApi {
     final Lessor lessor = new Lessor(this, null, MIN_TTL);
     final List<InternalRaftRequest> proposals = new ArrayList<>();
-    /** Ids that exist in the store without the lessor knowing yet (a racing grant). */
-    final Set<Long> racingGrants = new HashSet<>();
+    /** The id the member would pick next for a grant without one (MemberNode's etcd-style generator). */
+    long nextLeaseId = 1000;
     long revision = 10;
 
     @Override
@@ -107,12 +105,14 @@ class LeaseServiceTest {
     public CompletionStage<Message> propose(InternalRaftRequest request) {
       proposals.add(request);
       if (request.hasLeaseGrant()) {
-        long id = request.getLeaseGrant().getID();
-        if (lessor.contains(id) || racingGrants.contains(id)) {
+        long id = request.getLeaseGrant().getID() != 0 ? request.getLeaseGrant().getID() : nextLeaseId++;
+        if (lessor.contains(id)) {
           return CompletableFuture.failedFuture(EtcdError.LEASE_EXIST.exception());
         }
-        lessor.granted(id, request.getLeaseGrant().getTTL());
-        return CompletableFuture.completedFuture(LeaseGrantResponse.newBuilder().setHeader(header()).build());
+        long ttl = request.getLeaseGrant().getTTL();
+        lessor.granted(id, ttl);
+        return CompletableFuture.completedFuture(
+            LeaseGrantResponse.newBuilder().setHeader(header()).setID(id).setTTL(ttl).build());
       }
       if (request.hasLeaseRevoke()) {
         long id = request.getLeaseRevoke().getID();
@@ -132,12 +132,8 @@ class LeaseServiceTest {
     }
   }
 
-  static LeaseService service(FakeMember member, long... randoms) {
-    Deque<Long> queue = new ArrayDeque<>();
-    for (long r : randoms) {
-      queue.add(r);
-    }
-    return new LeaseService(member, testKit.system(), new LeaseGranter(member, queue::removeFirst));
+  static LeaseService service(FakeMember member) {
+    return new LeaseService(member, testKit.system(), new LeaseGranter(member));
   }
 
   static <T> T await(CompletionStage<T> stage) throws Exception {
@@ -151,24 +147,13 @@ class LeaseServiceTest {
   }
 
   @Test
-  void grantWithoutIdPicksAPositiveUnusedId() throws Exception {
+  void grantWithoutIdLeavesTheIdToTheMemberAndAnswersTheAppliedOne() throws Exception {
     FakeMember member = new FakeMember();
-    member.lessor.granted(5, 10);
-    // 0 is skipped, 5 is taken, a negative draw is masked to 63 bits.
-    LeaseService leases = service(member, 0, 5, -2);
-    LeaseGrantResponse resp = await(leases.leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30).build()));
-    assertEquals(Long.MAX_VALUE - 1, resp.getID());
+    LeaseGrantResponse resp = await(service(member).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30).build()));
+    assertEquals(0, member.proposals.get(0).getLeaseGrant().getID(), "the member picks the id");
+    assertEquals(member.nextLeaseId - 1, resp.getID());
     assertEquals(30, resp.getTTL());
     assertEquals(10, resp.getHeader().getRevision());
-    assertEquals(Long.MAX_VALUE - 1, member.proposals.get(0).getLeaseGrant().getID(), "the id is in the proposal");
-  }
-
-  @Test
-  void pickedIdCollidingWithARacingGrantIsRetried() throws Exception {
-    FakeMember member = new FakeMember();
-    member.racingGrants.add(7L);
-    LeaseGrantResponse resp = await(service(member, 7, 8).leaseGrant(LeaseGrantRequest.newBuilder().setTTL(30).build()));
-    assertEquals(8, resp.getID());
   }
 
   @Test

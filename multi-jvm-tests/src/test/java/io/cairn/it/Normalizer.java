@@ -184,8 +184,10 @@ public final class Normalizer {
             while (m.find()) {
                 String tok = m.group(1);
                 String rep = tok;
+                // compare as numbers: etcdctl prints ids zero-padded (%016x), BigInteger.toString(16) does not
+                BigInteger value = new BigInteger(tok, 16);
                 for (Map.Entry<BigInteger, String> e : leases.entrySet()) {
-                    if (e.getKey().toString(16).equals(tok)) rep = e.getValue();
+                    if (e.getKey().equals(value)) rep = e.getValue();
                 }
                 m.appendReplacement(sb, Matcher.quoteReplacement(rep));
             }
