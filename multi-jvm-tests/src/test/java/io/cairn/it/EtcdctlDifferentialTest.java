@@ -418,15 +418,35 @@ class EtcdctlDifferentialTest {
     @Timeout(value = 400, unit = TimeUnit.SECONDS)
     void checkPerf() {
         diff.run("checkPerf", s -> {
-            Etcdctl.Result r = s.ctlView(Duration.ofSeconds(180), res -> "[exit " + res.exitCode() + "]\n"
-                    + java.util.Arrays.stream((res.stdout() + res.stderr()).split("[\\r\\n]+"))
-                    // the progress bar redraws with \r and no newline: its last frame shares a "line" with the
-                    // first verdict unless carriage returns split lines too
-                    .filter(l -> l.matches("^(PASS|FAIL).*"))
-                    // the PASS/FAIL verdict lines carry measured numbers (writes/s, seconds): mask them
-                    .map(l -> l.replaceAll("\\d+(\\.\\d+)?", "<N>") + "\n").reduce("", String::concat), "check", "perf", "--load=s");
+            Etcdctl.Result r = s.ctlView(Duration.ofSeconds(180), EtcdctlDifferentialTest::checkPerfView,
+                    "check", "perf", "--load=s");
+            s.check(!r.stdout().contains("too many errors"), "check perf saw no request errors");
             s.check(r.exitCode() == 0 || r.stdout().contains("FAIL"), "check perf completed");
         });
+    }
+
+    /**
+     * The checks etcdctl ran, without their verdicts. Whether throughput, the slowest request and the
+     * standard deviation PASS depends on how busy this shared 2-core machine is at that minute (etcd itself
+     * fails them under load), so a verdict is noise here, not behaviour; request errors are behaviour and are
+     * kept verbatim.
+     */
+    static String checkPerfView(Etcdctl.Result res) {
+        StringBuilder view = new StringBuilder();
+        // the progress bar redraws with \r and terminal escapes and no newline: its last frame shares a line
+        // with the first verdict, so verdicts are looked for anywhere in a line
+        java.util.regex.Pattern verdict = java.util.regex.Pattern.compile("(PASS|FAIL)(: .*)?$");
+        for (String raw : (res.stdout() + res.stderr()).split("[\\r\\n]+")) {
+            java.util.regex.Matcher m = verdict.matcher(raw);
+            if (!m.find()) continue;
+            String line = m.group();
+            if (line.contains("Throughput")) view.append("check: throughput\n");
+            else if (line.contains("Slowest request")) view.append("check: slowest request\n");
+            else if (line.contains("Stddev")) view.append("check: stddev\n");
+            else if (line.equals("PASS") || line.equals("FAIL")) view.append("verdict\n");
+            else view.append(line).append('\n');
+        }
+        return view.toString();
     }
 
     // ---------------------------------------------------------------- durability across kill -9

@@ -49,7 +49,10 @@ public final class ServerProcess implements AutoCloseable {
     private final int clientPort;
     private final int peerPort;
     private final List<String> extraArgs;
+    /** When non-null: the complete flag list (replaces the single-member defaults built in {@link #command()}). */
+    private final List<String> explicitFlags;
     private Process process;
+    private long readyOffset;
 
     public ServerProcess(Kind kind, String name, Path dataDir, Path logFile, int clientPort, int peerPort,
                          List<String> extraArgs) {
@@ -60,6 +63,29 @@ public final class ServerProcess implements AutoCloseable {
         this.clientPort = clientPort;
         this.peerPort = peerPort;
         this.extraArgs = List.copyOf(extraArgs);
+        this.explicitFlags = null;
+    }
+
+    private ServerProcess(Kind kind, String name, Path dataDir, Path logFile, int clientPort, int peerPort,
+                          List<String> explicitFlags, boolean explicit) {
+        this.kind = kind;
+        this.name = name;
+        this.dataDir = dataDir;
+        this.logFile = logFile;
+        this.clientPort = clientPort;
+        this.peerPort = peerPort;
+        this.extraArgs = List.of();
+        this.explicitFlags = List.copyOf(explicitFlags);
+    }
+
+    /**
+     * A member started with exactly {@code flags} (everything after the binary; nothing is added),
+     * e.g. one member of a multi-member static-bootstrap cluster. {@code dataDir} must match the
+     * {@code --data-dir} in {@code flags}; the data dir is NOT wiped.
+     */
+    public static ServerProcess withFlags(Kind kind, String name, Path dataDir, Path logFile, int clientPort,
+                                          int peerPort, List<String> flags) {
+        return new ServerProcess(kind, name, dataDir, logFile, clientPort, peerPort, flags, true);
     }
 
     /** A fresh member (data dir wiped) of the given kind. */
@@ -112,6 +138,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public Kind kind() { return kind; }
+    public String name() { return name; }
     public int clientPort() { return clientPort; }
     public int peerPort() { return peerPort; }
     public Path dataDir() { return dataDir; }
@@ -141,6 +168,10 @@ public final class ServerProcess implements AutoCloseable {
             }
             cmd.add(bin.toString());
         }
+        if (explicitFlags != null) {
+            cmd.addAll(explicitFlags);
+            return cmd;
+        }
         cmd.addAll(List.of(
                 "--name", name,
                 "--data-dir", dataDir.toString(),
@@ -154,6 +185,16 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public ServerProcess start() {
+        launch();
+        return awaitReady();
+    }
+
+    /**
+     * Starts the process without waiting for readiness (a member of a new multi-member cluster only
+     * becomes ready once a quorum is up, so all members must be launched before any is awaited).
+     * Follow with {@link #awaitReady()}.
+     */
+    public ServerProcess launch() {
         if (isAlive()) throw new IllegalStateException("already running");
         try {
             Files.createDirectories(logFile.getParent());
@@ -166,14 +207,68 @@ public final class ServerProcess implements AutoCloseable {
                     .directory(dataDir.getParent().toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+            readyOffset = offset;
             process = pb.start();
-            awaitReady(offset);
             return this;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             kill9();
             throw e;
+        }
+    }
+
+    /** Waits (bounded) until the incarnation started by the last {@link #launch()} is ready; kills it on failure. */
+    public ServerProcess awaitReady() {
+        try {
+            awaitReady(readyOffset);
+            return this;
+        } catch (IOException e) {
+            kill9();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            kill9();
+            throw e;
+        }
+    }
+
+    /** Log written since the last {@link #launch()}. */
+    public String logSinceLaunch() {
+        try {
+            return logSince(readyOffset);
+        } catch (IOException e) {
+            return "<cannot read log: " + e + ">";
+        }
+    }
+
+    /** SIGSTOP the process tree (freezes the member: it neither answers nor times anything out). */
+    public void sigstop() {
+        signalTree("STOP");
+    }
+
+    /** SIGCONT the process tree (undo {@link #sigstop()}); harmless on a running process. */
+    public void sigcont() {
+        signalTree("CONT");
+    }
+
+    private void signalTree(String signal) {
+        if (process == null || !process.isAlive()) return;
+        List<ProcessHandle> tree = new ArrayList<>();
+        tree.add(process.toHandle());
+        tree.addAll(process.descendants().toList());
+        List<String> cmd = new ArrayList<>(List.of("kill", "-" + signal));
+        for (ProcessHandle h : tree) cmd.add(Long.toString(h.pid()));
+        try {
+            Process k = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            if (!k.waitFor(10, TimeUnit.SECONDS)) {
+                k.destroyForcibly();
+                throw new AssertionError("kill -" + signal + " did not finish");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         }
     }
 
@@ -258,13 +353,14 @@ public final class ServerProcess implements AutoCloseable {
     @Override
     public void close() {
         try {
+            sigcont(); // a SIGSTOPped process would sit out SIGTERM's grace period
             terminate();
         } finally {
             kill9();
         }
     }
 
-    static void pause(long ms) {
+    public static void pause(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {

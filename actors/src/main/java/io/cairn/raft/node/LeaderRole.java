@@ -1,0 +1,323 @@
+package io.cairn.raft.node;
+
+import akka.actor.typed.Behavior;
+import com.google.protobuf.ByteString;
+import io.cairn.api.raft.AppendEntries;
+import io.cairn.api.raft.AppendEntriesResponse;
+import io.cairn.api.raft.Entry;
+import io.cairn.api.raft.EntryType;
+import io.cairn.api.raft.RaftMessage;
+import io.cairn.api.raft.ReadIndexResponse;
+import io.cairn.raft.LogCommand;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Leader: appends proposals in batches (one durable write each) while replicating them (§5.3), commits by
+ * quorum in its own term only (§5.4.2, Figure 8), confirms ReadIndex rounds with a heartbeat round (thesis
+ * §6.4), and steps down when it has not heard from a quorum within an election timeout (etcd check-quorum).
+ */
+final class LeaderRole extends RoleBehavior {
+
+  private final Map<Long, Progress> peers = new LinkedHashMap<>();
+  private final ReadIndexRounds reads;
+  private boolean readRoundScheduled;
+
+  LeaderRole(RaftCore core) {
+    super(core);
+    this.reads = new ReadIndexRounds(core.settings.maxPendingReads());
+    long next = core.log.lastIndex() + 1;
+    List<Long> members = new ArrayList<>(core.settings.voters());
+    members.addAll(core.settings.learners());
+    for (long id : members) {
+      if (id != core.self()) {
+        peers.put(id, new Progress(id, core.settings.voters().contains(id), next,
+            new Inflights(core.settings.maxInflightAppends(), core.settings.maxInflightBytes())));
+      }
+    }
+    // §5.4.2 / §8: an empty entry of the new term commits everything before it, and lets ReadIndex start.
+    appendLocally(List.of(ByteString.EMPTY));
+    if (!core.proposals.isEmpty()) {
+      core.ctx.getSelf().tell(LogCommand.Flush.INSTANCE);
+    }
+  }
+
+  // --- proposals ------------------------------------------------------------------------------------------
+
+  @Override
+  Behavior<Object> onPropose(ByteString proposal) {
+    boolean wasEmpty = core.proposals.isEmpty();
+    if (!core.proposals.add(proposal)) {
+      return this; // over the bound: dropped, the member's proposal timeout answers
+    }
+    if (wasEmpty) {
+      // Queues behind every proposal already in the mailbox: together they become one append.
+      core.ctx.getSelf().tell(LogCommand.Flush.INSTANCE);
+    }
+    if (core.proposals.hasFullBatch()) {
+      appendLocally(core.proposals.nextBatch());
+    }
+    return this;
+  }
+
+  @Override
+  Behavior<Object> onFlush() {
+    while (!core.proposals.isEmpty()) {
+      appendLocally(core.proposals.nextBatch());
+    }
+    return this;
+  }
+
+  /** Appends to the own log (its durable completion is the leader's own ack) and replicates in parallel. */
+  private void appendLocally(List<ByteString> payloads) {
+    long index = core.log.lastIndex();
+    List<Entry> entries = new ArrayList<>(payloads.size());
+    for (ByteString payload : payloads) {
+      entries.add(Entry.newBuilder()
+          .setTerm(core.term).setIndex(++index).setType(EntryType.NORMAL).setData(payload).build());
+    }
+    core.append(entries, null);
+    for (Progress progress : peers.values()) {
+      sendAppend(progress);
+    }
+  }
+
+  @Override
+  Behavior<Object> onAppendPersisted(RaftNode.AppendPersisted persisted) {
+    maybeCommit(); // the leader's own durable index moved
+    return this;
+  }
+
+  // --- replication ----------------------------------------------------------------------------------------
+
+  /** Sends the next entries to a follower unless its flow control is paused (etcd's sendAppend). */
+  private void sendAppend(Progress progress) {
+    if (progress.paused()) {
+      return;
+    }
+    long prevIndex = progress.nextIndex - 1;
+    if (prevIndex < core.log.snapshotMeta().getIndex()) {
+      // §7: the entries it needs are compacted away; it needs the applied state.
+      progress.becomeSnapshot();
+      core.snapshotSender.sendSnapshot(progress.memberId, core.log.snapshotMeta());
+      return;
+    }
+    long lastIndex = core.log.lastIndex();
+    List<Entry> entries = progress.nextIndex <= lastIndex
+        ? core.log.entries(progress.nextIndex, lastIndex + 1, core.settings.maxAppendBytes())
+        : List.of();
+    AppendEntries.Builder append = AppendEntries.newBuilder()
+        .setPrevLogIndex(prevIndex)
+        .setPrevLogTerm(core.log.term(prevIndex))
+        .addAllEntries(entries)
+        .setLeaderCommit(core.commitIndex)
+        .setReadContext(reads.latestContext());
+    if (progress.state == Progress.State.REPLICATE) {
+      if (!entries.isEmpty()) {
+        // Pipelining: assume success and go on; a reject sends the follower back to probing.
+        long last = entries.get(entries.size() - 1).getIndex();
+        progress.inflights.add(last, entries.stream().mapToLong(e -> e.getData().size()).sum());
+        progress.nextIndex = last + 1;
+      }
+    } else {
+      progress.probeSent = true;
+    }
+    core.send(core.message(progress.memberId, core.term).setAppend(append));
+  }
+
+  /**
+   * A heartbeat: an empty append at the follower's match, so it also carries the commit index safely
+   * (the follower commits min(leaderCommit, prevIndex)), and the newest ReadIndex round's context.
+   */
+  private void sendHeartbeat(Progress progress) {
+    long prevIndex = progress.matchIndex >= core.log.snapshotMeta().getIndex() ? progress.matchIndex : 0;
+    long prevTerm = prevIndex == 0 ? 0 : core.log.term(prevIndex);
+    core.send(core.message(progress.memberId, core.term).setAppend(AppendEntries.newBuilder()
+        .setPrevLogIndex(prevIndex)
+        .setPrevLogTerm(prevTerm)
+        .setLeaderCommit(Math.min(core.commitIndex, prevIndex))
+        .setReadContext(reads.latestContext())));
+  }
+
+  private void onAppendResponse(long from, AppendEntriesResponse response) {
+    Progress progress = peers.get(from);
+    if (progress == null) {
+      return;
+    }
+    progress.recentActive = true;
+    if (response.getReadContext() != 0 && progress.voter) {
+      // Any answer in our term confirms we were still leader when the round started.
+      answer(reads.acknowledge(from, response.getReadContext(), core.settings.quorum()));
+    }
+    if (response.getSuccess()) {
+      if (progress.acknowledge(response.getMatchIndex())) {
+        if (progress.state == Progress.State.PROBE) {
+          progress.becomeReplicate();
+        }
+        maybeCommit();
+        sendAppend(progress);
+      }
+      return;
+    }
+    long rejected = response.getMatchIndex();
+    boolean stale = progress.state == Progress.State.REPLICATE
+        ? rejected <= progress.matchIndex
+        : rejected != progress.nextIndex - 1;
+    if (stale || progress.state == Progress.State.SNAPSHOT) {
+      return;
+    }
+    // §5.3: decrement nextIndex and retry, jumping by the follower's hint (etcd's maybeDecrTo).
+    progress.becomeProbe();
+    long hinted = response.getRejectHint() == 0 ? rejected : Math.min(rejected, response.getRejectHint());
+    progress.nextIndex = Math.max(progress.matchIndex + 1, hinted);
+    sendAppend(progress);
+  }
+
+  /** §5.4.2: commit N only if N is of the current term and a quorum of voters has it durably. */
+  private void maybeCommit() {
+    long quorumIndex = Quorum.committedIndex(core.settings.voters(),
+        id -> id == core.self() ? core.durableIndex : peers.get(id).matchIndex);
+    if (quorumIndex > core.commitIndex && core.log.term(quorumIndex) == core.term) {
+      core.advanceCommit(quorumIndex);
+      for (Progress progress : peers.values()) {
+        sendAppend(progress); // tell followers the new commit index (etcd's bcastAppend)
+      }
+      if (reads.hasWaiting()) {
+        scheduleReadRound(); // reads deferred until the first commit of this term
+      }
+    }
+  }
+
+  private boolean committedInCurrentTerm() {
+    return core.log.term(core.commitIndex) == core.term;
+  }
+
+  // --- ticks: heartbeats and check-quorum -----------------------------------------------------------------
+
+  @Override
+  Behavior<Object> onTick() {
+    core.clock.tick();
+    if (core.clock.electionTimeoutPassed()) {
+      core.clock.reset();
+      if (!quorumActive()) {
+        RaftCore.RAFT_LOG.warn("{} stepped down to follower since quorum is not active", core.idHex());
+        reads.clear();
+        return core.becomeFollower(core.term, 0);
+      }
+    }
+    for (Progress progress : peers.values()) {
+      if (progress.state == Progress.State.PROBE) {
+        progress.probeSent = false; // one probe per heartbeat interval
+      } else if (progress.state == Progress.State.REPLICATE
+          && progress.matchIndex == progress.matchAtLastHeartbeat
+          && progress.matchIndex < core.log.lastIndex()) {
+        // No progress over a whole interval with entries outstanding: appends were lost, probe again.
+        progress.becomeProbe();
+      }
+      progress.matchAtLastHeartbeat = progress.matchIndex;
+      sendHeartbeat(progress);
+      if (progress.matchIndex < core.log.lastIndex()) {
+        sendAppend(progress);
+      }
+    }
+    return this;
+  }
+
+  /** etcd's check-quorum: a quorum of voters (this one included) was heard from since the last check. */
+  private boolean quorumActive() {
+    int active = core.settings.voters().contains(core.self()) ? 1 : 0;
+    for (Progress progress : peers.values()) {
+      if (progress.voter && progress.recentActive) {
+        active++;
+      }
+      progress.recentActive = false;
+    }
+    return active >= core.settings.quorum();
+  }
+
+  // --- ReadIndex ------------------------------------------------------------------------------------------
+
+  @Override
+  Behavior<Object> onReadIndex(LogCommand.ReadIndex request) {
+    if (reads.enqueue(new ReadIndexRounds.Local(request.replyTo()))) {
+      scheduleReadRound();
+    }
+    return this;
+  }
+
+  private void scheduleReadRound() {
+    if (!readRoundScheduled && committedInCurrentTerm()) {
+      readRoundScheduled = true;
+      core.ctx.getSelf().tell(RaftNode.StartReadRound.INSTANCE);
+    }
+  }
+
+  @Override
+  Behavior<Object> onStartReadRound() {
+    readRoundScheduled = false;
+    if (!reads.hasWaiting() || !committedInCurrentTerm()) {
+      return this;
+    }
+    reads.startRound(core.commitIndex, core.self());
+    List<ReadIndexRounds.Confirmed> confirmed = reads.confirmed(core.settings.quorum());
+    if (!confirmed.isEmpty()) {
+      answer(confirmed); // a one-voter cluster is its own quorum
+      return this;
+    }
+    for (Progress progress : peers.values()) {
+      if (progress.voter) {
+        sendHeartbeat(progress);
+      }
+    }
+    return this;
+  }
+
+  private void answer(List<ReadIndexRounds.Confirmed> confirmed) {
+    for (ReadIndexRounds.Confirmed round : confirmed) {
+      for (ReadIndexRounds.Requester requester : round.requesters()) {
+        if (requester instanceof ReadIndexRounds.Local local) {
+          local.replyTo().tell(new LogCommand.ReadIndexReply(round.readIndex(), core.term));
+        } else if (requester instanceof ReadIndexRounds.Remote remote) {
+          core.send(core.message(remote.memberId(), core.term).setReadIndexResponse(ReadIndexResponse.newBuilder()
+              .setContext(remote.context()).setIndex(round.readIndex()).setOk(true)));
+        }
+      }
+    }
+  }
+
+  // --- messages -------------------------------------------------------------------------------------------
+
+  @Override
+  Behavior<Object> step(RaftMessage m) {
+    switch (m.getBodyCase()) {
+      case APPEND_RESPONSE -> onAppendResponse(m.getFrom(), m.getAppendResponse());
+      case READ_INDEX -> {
+        Progress progress = peers.get(m.getFrom());
+        if (progress != null) {
+          progress.recentActive = true;
+        }
+        if (reads.enqueue(new ReadIndexRounds.Remote(m.getFrom(), m.getReadIndex().getContext()))) {
+          scheduleReadRound();
+        }
+      }
+      case FORWARD -> {
+        for (ByteString proposal : m.getForward().getEntriesList()) {
+          onPropose(proposal);
+        }
+      }
+      case VOTE_RESPONSE, APPEND, SNAPSHOT -> {
+        // Late votes; an append in our own term cannot come from another leader (Election Safety).
+      }
+      default -> {
+      }
+    }
+    return this;
+  }
+
+  @Override
+  Behavior<Object> onCampaign() {
+    return this; // already leader
+  }
+}

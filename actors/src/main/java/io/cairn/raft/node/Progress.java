@@ -1,0 +1,75 @@
+package io.cairn.raft.node;
+
+/**
+ * The leader's view of one follower (Raft §5.3 nextIndex/matchIndex, with etcd's flow-control states):
+ * PROBE sends one append per heartbeat until the follower's position is found; REPLICATE pipelines appends
+ * without waiting for acks, bounded by {@link Inflights}; SNAPSHOT waits for the {@link SnapshotSender}.
+ */
+final class Progress {
+
+  enum State {
+    PROBE,
+    REPLICATE,
+    SNAPSHOT
+  }
+
+  final long memberId;
+  final boolean voter;
+  long matchIndex;
+  long nextIndex;
+  State state = State.PROBE;
+  /** PROBE: an append was sent since the last heartbeat; wait for its answer (or the next heartbeat). */
+  boolean probeSent;
+  /** Heard from since the last check-quorum round (etcd's RecentActive). */
+  boolean recentActive;
+  /** matchIndex at the previous heartbeat: no movement over a whole interval means appends were lost. */
+  long matchAtLastHeartbeat;
+  final Inflights inflights;
+
+  Progress(long memberId, boolean voter, long nextIndex, Inflights inflights) {
+    this.memberId = memberId;
+    this.voter = voter;
+    this.nextIndex = nextIndex;
+    this.inflights = inflights;
+  }
+
+  boolean paused() {
+    return switch (state) {
+      case PROBE -> probeSent;
+      case REPLICATE -> inflights.full();
+      case SNAPSHOT -> true;
+    };
+  }
+
+  void becomeProbe() {
+    state = State.PROBE;
+    probeSent = false;
+    nextIndex = matchIndex + 1;
+    inflights.clear();
+  }
+
+  void becomeReplicate() {
+    state = State.REPLICATE;
+    probeSent = false;
+    nextIndex = matchIndex + 1;
+    inflights.clear();
+  }
+
+  void becomeSnapshot() {
+    state = State.SNAPSHOT;
+    inflights.clear();
+  }
+
+  /** A success for index: true if it moved the follower forward. */
+  boolean acknowledge(long index) {
+    boolean moved = false;
+    if (index > matchIndex) {
+      matchIndex = index;
+      probeSent = false;
+      moved = true;
+    }
+    nextIndex = Math.max(nextIndex, index + 1);
+    inflights.freeTo(index);
+    return moved;
+  }
+}

@@ -1,0 +1,281 @@
+package io.cairn.raft.node;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.javadsl.ActorContext;
+import io.cairn.api.raft.Entry;
+import io.cairn.api.raft.HardState;
+import io.cairn.api.raft.RaftMessage;
+import io.cairn.raft.Committed;
+import io.cairn.raft.LogCommand;
+import io.cairn.raft.log.RaftLogStore;
+import io.cairn.raft.transport.RaftTransport;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The state every role shares (Raft Figure 2's persistent and volatile state plus etcd's soft state) and
+ * the role transitions. Only the node's actor touches it.
+ */
+final class RaftCore {
+
+  /** etcd's raft logs through a logger named "raft"; operators grep these lines. */
+  static final Logger RAFT_LOG = LoggerFactory.getLogger("raft");
+
+  final ActorContext<Object> ctx;
+  final RaftSettings settings;
+  final RaftLogStore log;
+  final ElectionClock clock;
+  final ProposalBuffer proposals;
+  final ForwardedReads forwardedReads;
+  final SnapshotSender snapshotSender;
+  private final RaftTransport transport;
+  private final CommitDelivery delivery;
+  private final RaftStatusSink statusSink;
+  private final String idHex;
+
+  long term;
+  long vote;
+  long leaderId;
+  long commitIndex;
+  RaftRole role;
+  /** The last index known durable on this member (the leader's own match, §5.4.2). */
+  long durableIndex;
+  /** Completes when every append issued so far is durable: acks with nothing new chain on it. */
+  private CompletionStage<Void> allAppendsDurable = CompletableFuture.completedFuture(null);
+  private RaftNodeStatus published;
+
+  RaftCore(
+      ActorContext<Object> ctx,
+      RaftSettings settings,
+      RaftLogStore log,
+      RaftTransport transport,
+      ActorRef<Committed> applier,
+      RaftStatusSink statusSink,
+      SnapshotSender snapshotSender,
+      Random random) {
+    this.ctx = ctx;
+    this.settings = settings;
+    this.log = log;
+    this.transport = transport;
+    this.statusSink = statusSink;
+    this.snapshotSender = snapshotSender;
+    this.idHex = Long.toHexString(settings.memberId());
+    this.clock = new ElectionClock(settings.electionTicks(), random);
+    this.proposals = new ProposalBuffer(
+        settings.maxPendingProposals(), settings.maxBatchEntries(), settings.maxBatchBytes());
+    this.forwardedReads = new ForwardedReads(settings.maxPendingReads());
+    HardState hardState = log.hardState();
+    this.term = hardState.getTerm();
+    this.vote = hardState.getVote();
+    // Entries up to the applied index are in the store: they were committed before (etcd restarts with
+    // commit = the snapshot/applied index).
+    this.commitIndex = Math.min(settings.appliedIndex(), log.lastIndex());
+    this.durableIndex = log.lastIndex(); // recovered from disk
+    this.delivery = new CommitDelivery(
+        log, applier, settings.appliedIndex(), settings.maxBatchEntries(), settings.maxBatchBytes());
+  }
+
+  Behavior<Object> start() {
+    RoleBehavior follower = becomeFollower(term, 0);
+    if (!settings.isLearner() && settings.voters().size() == 1) {
+      // A one-voter cluster need not wait an election timeout for nobody.
+      return follower.campaign();
+    }
+    return follower;
+  }
+
+  long self() {
+    return settings.memberId();
+  }
+
+  String idHex() {
+    return idHex;
+  }
+
+  boolean isKnownMember(long id) {
+    return settings.voters().contains(id) || settings.learners().contains(id);
+  }
+
+  // --- transitions (etcd's becomeFollower / becomePreCandidate / becomeCandidate / becomeLeader) -------
+
+  RoleBehavior becomeFollower(long newTerm, long newLeaderId) {
+    if (newTerm != term) {
+      term = newTerm;
+      vote = 0;
+      saveHardState();
+    }
+    role = settings.isLearner() ? RaftRole.LEARNER : RaftRole.FOLLOWER;
+    clock.reset();
+    setLeader(newLeaderId);
+    RAFT_LOG.info("{} became follower at term {}", idHex, term);
+    publishStatus();
+    return new FollowerRole(this);
+  }
+
+  CandidateRole becomePreCandidate() {
+    // Thesis §9.6: campaign for term+1 without moving to it, so a partitioned node cannot inflate terms.
+    role = RaftRole.PRE_CANDIDATE;
+    clock.reset();
+    setLeader(0);
+    RAFT_LOG.info("{} became pre-candidate at term {}", idHex, term);
+    publishStatus();
+    return new CandidateRole(this, true);
+  }
+
+  CandidateRole becomeCandidate() {
+    term++;
+    vote = self();
+    role = RaftRole.CANDIDATE;
+    clock.reset();
+    setLeader(0);
+    RAFT_LOG.info("{} became candidate at term {}", idHex, term);
+    publishStatus();
+    long campaignTerm = term;
+    pipe(saveHardState(), () -> new RaftNode.CampaignPersisted(campaignTerm));
+    return new CandidateRole(this, false);
+  }
+
+  RoleBehavior becomeLeader() {
+    role = RaftRole.LEADER;
+    clock.reset();
+    setLeader(self());
+    RAFT_LOG.info("{} became leader at term {}", idHex, term);
+    publishStatus();
+    return new LeaderRole(this);
+  }
+
+  /** A leader of the current term made itself known (its first append after we learned the term). */
+  void leaderHeard(long newLeaderId) {
+    setLeader(newLeaderId);
+    publishStatus();
+  }
+
+  private void setLeader(long newLeaderId) {
+    if (newLeaderId == leaderId) {
+      return;
+    }
+    if (newLeaderId == 0) {
+      RAFT_LOG.info("raft.node: {} lost leader {} at term {}", idHex, Long.toHexString(leaderId), term);
+    } else if (leaderId == 0) {
+      RAFT_LOG.info("raft.node: {} elected leader {} at term {}", idHex, Long.toHexString(newLeaderId), term);
+    } else {
+      RAFT_LOG.info("raft.node: {} changed leader from {} to {} at term {}",
+          idHex, Long.toHexString(leaderId), Long.toHexString(newLeaderId), term);
+    }
+    leaderId = newLeaderId;
+    // Reads forwarded to the old leader will not be answered by the new one.
+    forwardedReads.clear();
+    if (newLeaderId != 0 && !proposals.isEmpty()) {
+      ctx.getSelf().tell(LogCommand.Flush.INSTANCE); // forward what waited for a leader
+    }
+  }
+
+  // --- log ------------------------------------------------------------------------------------------------
+
+  /** The entry at index has term (compacted entries are committed, so they match any leader's). */
+  boolean matchTerm(long index, long entryTerm) {
+    if (index > log.lastIndex()) {
+      return false;
+    }
+    if (index < log.snapshotMeta().getIndex()) {
+      return true;
+    }
+    return log.term(index) == entryTerm;
+  }
+
+  long lastTerm() {
+    return log.term(log.lastIndex());
+  }
+
+  /** §5.4.1: the candidate's log is at least as up-to-date as ours. */
+  boolean isUpToDate(long candidateLastTerm, long candidateLastIndex) {
+    long myLastTerm = lastTerm();
+    return candidateLastTerm > myLastTerm
+        || (candidateLastTerm == myLastTerm && candidateLastIndex >= log.lastIndex());
+  }
+
+  /**
+   * Appends (the store truncates a conflicting suffix first) and piggybacks the follower's ack, if any, on
+   * the durable completion. The completion is chained behind every earlier append, so it implies they are
+   * durable too even if a store completed out of order.
+   */
+  void append(List<Entry> entries, RaftNode.FollowerAck ack) {
+    long first = entries.get(0).getIndex();
+    if (first <= durableIndex) {
+      durableIndex = first - 1; // the overwritten suffix no longer counts as ours
+    }
+    Entry last = entries.get(entries.size() - 1);
+    allAppendsDurable = allAppendsDurable.thenCombine(log.append(entries), (a, b) -> null);
+    pipe(allAppendsDurable, () -> new RaftNode.AppendPersisted(last.getIndex(), last.getTerm(), ack));
+  }
+
+  /** Acks entries already appended: once every append issued so far is durable (nothing new to write). */
+  void ackWhenDurable(long lastIndex, long lastTerm, RaftNode.FollowerAck ack) {
+    pipe(allAppendsDurable, () -> new RaftNode.AppendPersisted(lastIndex, lastTerm, ack));
+  }
+
+  /** An append completed: the log is durable up to lastIndex unless that entry was overwritten since. */
+  void markDurable(long lastIndex, long lastTerm) {
+    if (lastIndex > durableIndex && matchTerm(lastIndex, lastTerm)) {
+      durableIndex = lastIndex;
+    }
+  }
+
+  CompletionStage<Void> saveHardState() {
+    return log.saveHardState(HardState.newBuilder().setTerm(term).setVote(vote).build())
+        .whenComplete((v, error) -> {
+          if (error != null) {
+            ctx.getSelf().tell(new RaftNode.PersistFailed(error));
+          }
+        });
+  }
+
+  <T> void pipe(CompletionStage<T> stage, Supplier<Object> onSuccess) {
+    ctx.pipeToSelf(stage, (value, error) -> error != null ? new RaftNode.PersistFailed(error) : onSuccess.get());
+  }
+
+  // --- commit ---------------------------------------------------------------------------------------------
+
+  /** Moves the commit index forward (never back) and hands the newly committed entries to the applier. */
+  boolean advanceCommit(long newCommitIndex) {
+    if (newCommitIndex <= commitIndex) {
+      return false;
+    }
+    commitIndex = newCommitIndex;
+    delivery.deliverUpTo(commitIndex);
+    publishStatus();
+    return true;
+  }
+
+  // --- messages -------------------------------------------------------------------------------------------
+
+  RaftMessage.Builder message(long to, long messageTerm) {
+    return RaftMessage.newBuilder()
+        .setFrom(self())
+        .setTo(to)
+        .setTerm(messageTerm)
+        .setClusterId(settings.clusterId());
+  }
+
+  void send(RaftMessage.Builder message) {
+    transport.send(message.build());
+  }
+
+  void publishStatus() {
+    RaftNodeStatus status = new RaftNodeStatus(self(), leaderId, term, commitIndex, role);
+    if (!status.equals(published)) {
+      published = status;
+      statusSink.onStatus(status);
+    }
+  }
+
+  RaftNode.NodeState state() {
+    return new RaftNode.NodeState(self(), role, term, vote, leaderId, commitIndex, log.lastIndex(), durableIndex);
+  }
+}

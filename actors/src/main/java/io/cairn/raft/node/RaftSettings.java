@@ -1,0 +1,89 @@
+package io.cairn.raft.node;
+
+import java.util.Set;
+
+/**
+ * Static configuration of one Raft node. The voters and learners are the initial cluster (no runtime
+ * reconfiguration yet). Time is counted in ticks of {@code heartbeatIntervalMs}, as etcd's raft does:
+ * electionTicks = electionTimeoutMs / heartbeatIntervalMs.
+ *
+ * @param appliedIndex entries up to this index are already in the applied store: the commit index starts
+ *     here and nothing at or below it is handed to the applier again
+ * @param maxPendingProposals proposals buffered while no leader is known (beyond: dropped, the member's
+ *     proposal timeout answers the client)
+ * @param maxPendingReads ReadIndex requests queued on one node (beyond: dropped, the member's wait times out)
+ */
+public record RaftSettings(
+    long memberId,
+    Set<Long> voters,
+    Set<Long> learners,
+    long clusterId,
+    long heartbeatIntervalMs,
+    long electionTimeoutMs,
+    int maxInflightAppends,
+    long maxAppendBytes,
+    long maxInflightBytes,
+    int maxBatchEntries,
+    long maxBatchBytes,
+    int maxPendingProposals,
+    int maxPendingReads,
+    long appliedIndex,
+    long randomSeed) {
+
+  public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
+  public static final long DEFAULT_ELECTION_TIMEOUT_MS = 1000;
+
+  public RaftSettings {
+    voters = Set.copyOf(voters);
+    learners = Set.copyOf(learners);
+    if (!voters.contains(memberId) && !learners.contains(memberId)) {
+      throw new IllegalArgumentException("member " + Long.toHexString(memberId) + " is neither voter nor learner");
+    }
+    if (voters.stream().anyMatch(learners::contains)) {
+      throw new IllegalArgumentException("a member cannot be both voter and learner");
+    }
+    if (heartbeatIntervalMs < 1 || electionTimeoutMs < heartbeatIntervalMs) {
+      throw new IllegalArgumentException("need 1 <= heartbeatIntervalMs <= electionTimeoutMs");
+    }
+    if (maxInflightAppends < 1 || maxAppendBytes < 1 || maxInflightBytes < 1 || maxBatchEntries < 1
+        || maxBatchBytes < 1 || maxPendingProposals < 1 || maxPendingReads < 1) {
+      throw new IllegalArgumentException("every bound must be positive");
+    }
+  }
+
+  /** Settings with etcd's defaults for the bounds; appliedIndex 0. */
+  public static RaftSettings defaults(long memberId, Set<Long> voters, long clusterId) {
+    return new RaftSettings(
+        memberId, voters, Set.of(), clusterId,
+        DEFAULT_HEARTBEAT_INTERVAL_MS, DEFAULT_ELECTION_TIMEOUT_MS,
+        256, 1 << 20, 32L << 20,
+        1000, 1 << 20, 10_000, 10_000,
+        0, memberId);
+  }
+
+  public RaftSettings withAppliedIndex(long index) {
+    return new RaftSettings(memberId, voters, learners, clusterId, heartbeatIntervalMs, electionTimeoutMs,
+        maxInflightAppends, maxAppendBytes, maxInflightBytes, maxBatchEntries, maxBatchBytes,
+        maxPendingProposals, maxPendingReads, index, randomSeed);
+  }
+
+  public RaftSettings withLearners(Set<Long> learnerIds) {
+    return new RaftSettings(memberId, voters, learnerIds, clusterId, heartbeatIntervalMs, electionTimeoutMs,
+        maxInflightAppends, maxAppendBytes, maxInflightBytes, maxBatchEntries, maxBatchBytes,
+        maxPendingProposals, maxPendingReads, appliedIndex, randomSeed);
+  }
+
+  /** Election timeout in ticks (etcd's ElectionTick); at least 1. */
+  public int electionTicks() {
+    return (int) Math.max(1, electionTimeoutMs / heartbeatIntervalMs);
+  }
+
+  public boolean isLearner() {
+    return learners.contains(memberId);
+  }
+
+  /** Votes needed for a majority of the voters (Raft §5.2). */
+  public int quorum() {
+    return voters.size() / 2 + 1;
+  }
+}

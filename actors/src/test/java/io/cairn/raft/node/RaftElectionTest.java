@@ -1,0 +1,140 @@
+package io.cairn.raft.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class RaftElectionTest {
+
+  private static final ActorTestKit KIT = ActorTestKit.create();
+  private static final int E = RaftTestCluster.ELECTION_TICKS;
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  @Test
+  void threeNodesElectExactlyOneLeaderWhenTheFirstTimeoutFires() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    // Node 1 times out after E+2 ticks, nodes 2 and 3 only after E+4 and E+6: lockstep ticks up to E+2
+    // make node 1 (and only node 1) campaign (Raft §5.2, randomized timeouts).
+    for (int t = 0; t < E + 2; t++) {
+      for (long id = 1; id <= 3; id++) {
+        cluster.tick(id, 1);
+      }
+    }
+    cluster.awaitLeader(1, 2, 3);
+    assertEquals(RaftRole.LEADER, cluster.inspect(1).role());
+    assertEquals(RaftRole.FOLLOWER, cluster.inspect(2).role());
+    assertEquals(RaftRole.FOLLOWER, cluster.inspect(3).role());
+    assertEquals(1, cluster.inspect(1).term(), "pre-vote does not spend a term; the real vote takes term 1");
+    cluster.leadersByTerm.values().forEach(leaders -> assertEquals(1, leaders.size()));
+    cluster.stop();
+  }
+
+  @Test
+  void aSingleVoterElectsItselfAtOnce() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 1);
+    cluster.awaitLeader(1);
+    cluster.propose(1, 7);
+    cluster.awaitApplied(java.util.List.of(7L), 1);
+    cluster.stop();
+  }
+
+  @Test
+  void isolatedLeaderStepsDownByCheckQuorumAndTheMajorityElectsANewOne() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.network.isolate(1);
+    // Node 3 must stop trusting the old leader's lease (a full election timeout without it) before it
+    // grants a vote; E ticks are below its own timeout (E+6), so it does not campaign itself.
+    cluster.tick(3, E);
+    cluster.inspect(3);
+    cluster.tick(2, E + 4);
+    cluster.awaitLeader(2, 3);
+    assertEquals(2, cluster.inspect(2).term());
+
+    // The old leader hears from nobody: after an election timeout with no quorum active it steps down.
+    cluster.tick(1, 2 * E);
+    RaftNode.NodeState old = cluster.inspect(1);
+    assertEquals(RaftRole.FOLLOWER, old.role());
+    assertEquals(0, old.leaderId());
+    assertEquals(1, old.term(), "stepping down does not change the term");
+    cluster.leadersByTerm.values().forEach(leaders -> assertEquals(1, leaders.size()));
+    cluster.stop();
+  }
+
+  @Test
+  void preVoteKeepsARejoiningPartitionedNodeFromDisruptingTheLeader() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.network.isolate(3);
+    cluster.tick(3, 5 * E); // several pre-vote rounds nobody hears
+    RaftNode.NodeState isolated = cluster.inspect(3);
+    assertEquals(1, isolated.term(), "pre-vote (thesis §9.6) does not bump the term");
+    assertEquals(RaftRole.PRE_CANDIDATE, isolated.role());
+
+    cluster.network.rejoin(3);
+    int preVotesBefore = preVotesFrom(cluster, 3);
+    cluster.tick(3, 2 * E); // at least one more pre-vote round, now delivered
+    TestProbe<Object> probe = KIT.createTestProbe();
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertTrue(preVotesFrom(cluster, 3) >= preVotesBefore + 2);
+      return null;
+    });
+    // Node 2 heard from the leader within the election timeout and node 1 is the leader: both ignore it.
+    assertEquals(1, cluster.inspect(1).term());
+    assertEquals(RaftRole.LEADER, cluster.inspect(1).role());
+    assertEquals(1, cluster.inspect(2).term());
+
+    cluster.tick(1, 1); // a heartbeat brings node 3 back as follower at the same term
+    cluster.awaitLeader(1, 2, 3);
+    assertEquals(1, cluster.inspect(3).term());
+    cluster.stop();
+  }
+
+  private static int preVotesFrom(RaftTestCluster cluster, long id) {
+    return cluster.network.delivered(m -> m.getFrom() == id && m.hasVote() && m.getVote().getPreVote()).size();
+  }
+
+  @Test
+  void neverTwoLeadersInOneTermAcrossRandomizedRuns() {
+    int termsWithALeader = 0;
+    for (long seed = 1; seed <= 6; seed++) {
+      long runSeed = seed;
+      RaftTestCluster cluster = new RaftTestCluster(KIT, 5, id -> new Random(runSeed * 1000 + id));
+      cluster.network.loseRandomly(0.2, runSeed);
+      Random schedule = new Random(runSeed);
+      for (int step = 0; step < 400; step++) {
+        long id = 1 + schedule.nextInt(5);
+        cluster.tick(id, 1);
+        if (schedule.nextInt(10) == 0) {
+          cluster.propose(1 + schedule.nextInt(5), step + 1);
+        }
+        if (schedule.nextInt(50) == 0) {
+          cluster.network.isolate(1 + schedule.nextInt(5));
+        }
+        if (schedule.nextInt(50) == 0) {
+          cluster.network.heal();
+          cluster.network.loseRandomly(0.2, runSeed + step);
+        }
+      }
+      for (long id = 1; id <= 5; id++) {
+        cluster.inspect(id); // every tick processed
+      }
+      cluster.leadersByTerm.forEach((term, leaders) ->
+          assertEquals(1, leaders.size(), "seed " + runSeed + " term " + term + " leaders " + leaders));
+      termsWithALeader += cluster.leadersByTerm.size();
+      cluster.stop();
+    }
+    assertTrue(termsWithALeader > 0, "the runs must elect leaders for the check to mean anything");
+  }
+}

@@ -1,0 +1,191 @@
+package io.cairn.raft.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import io.cairn.api.raft.Entry;
+import io.cairn.api.raft.RaftMessage;
+import io.cairn.raft.CommittedEntry;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class RaftReplicationTest {
+
+  private static final ActorTestKit KIT = ActorTestKit.create();
+  private static final int E = RaftTestCluster.ELECTION_TICKS;
+
+  @AfterAll
+  static void shutdown() {
+    KIT.shutdownTestKit();
+  }
+
+  @Test
+  void proposalsAreCommittedAndAppliedInOrderOnEveryMember() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    List<Long> ids = LongStream.rangeClosed(1, 200).boxed().toList();
+    ids.forEach(id -> cluster.propose(1, id));
+    cluster.awaitApplied(ids, 1, 2, 3);
+    for (long member = 1; member <= 3; member++) {
+      List<CommittedEntry> applied = cluster.applied.get(member);
+      for (int i = 0; i < applied.size(); i++) {
+        assertEquals(i + 1, applied.get(i).index(), "consecutive indexes from 1 on member " + member);
+      }
+      assertEquals(0, applied.get(0).entry().getId(), "index 1 is the leader's no-op (§5.4.2)");
+    }
+    assertEquals(cluster.store(1).allEntries(), cluster.store(2).allEntries());
+    assertEquals(cluster.store(1).allEntries(), cluster.store(3).allEntries());
+    cluster.stop();
+  }
+
+  @Test
+  void followersForwardProposalsAndBufferThemUntilALeaderIsKnown() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.propose(2, 1); // no leader yet: buffered
+    cluster.inspect(2);
+    cluster.elect(1, 2, 3);
+    cluster.propose(3, 2); // forwarded to the known leader
+    cluster.awaitApplied(List.of(1L, 2L), 1, 2, 3);
+    assertTrue(!cluster.network.delivered(m -> m.hasForward() && m.getTo() == 1).isEmpty());
+    cluster.stop();
+  }
+
+  @Test
+  void theOldLeadersUncommittedSuffixIsTruncatedWhenItRejoins() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.propose(1, 1);
+    cluster.awaitApplied(List.of(1L), 1, 2, 3);
+
+    cluster.network.isolate(1);
+    cluster.propose(1, 100);
+    cluster.propose(1, 101); // appended by the isolated leader only: never committed
+    cluster.tick(3, E);
+    cluster.inspect(3);
+    cluster.tick(2, E + 4);
+    cluster.awaitLeader(2, 3);
+    cluster.propose(2, 2);
+    cluster.awaitApplied(List.of(1L, 2L), 2, 3);
+    cluster.tick(1, 2 * E); // check-quorum: steps down
+    assertEquals(RaftRole.FOLLOWER, cluster.inspect(1).role());
+
+    cluster.network.rejoin(1);
+    cluster.tick(2, 1); // heartbeat: node 1 learns term 2, then the leader probes and overwrites
+    cluster.awaitApplied(List.of(1L, 2L), 1, 2, 3);
+    TestProbe<Object> probe = KIT.createTestProbe();
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      // Log Matching (§5.3): identical logs once node 1 caught up.
+      assertEquals(cluster.store(2).allEntries(), cluster.store(1).allEntries());
+      return null;
+    });
+    assertEquals(cluster.store(2).allEntries(), cluster.store(3).allEntries());
+    assertTrue(cluster.store(1).allEntries().stream().noneMatch(e -> e.getTerm() == 1 && e.getIndex() > 2),
+        "the uncommitted term-1 suffix is gone");
+    cluster.stop();
+  }
+
+  @Test
+  void aFollowerAcknowledgesOnlyAfterItsAppendIsDurable() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.awaitCommit(2, 1);
+    cluster.store(2).holdAppends();
+    cluster.propose(1, 1);
+    // Node 3 acknowledges, so the entry commits; node 2 has it in its log, not yet durable.
+    cluster.awaitApplied(List.of(1L), 1, 3);
+    awaitDelivered(cluster, m -> m.getTo() == 2 && m.hasAppend() && m.getAppend().getEntriesCount() > 0);
+    RaftNode.NodeState follower = cluster.inspect(2);
+    assertEquals(2, follower.lastIndex());
+    assertEquals(1, follower.durableIndex());
+    Predicate<RaftMessage> ackOfEntry2 = m -> m.getFrom() == 2 && m.hasAppendResponse()
+        && m.getAppendResponse().getSuccess() && m.getAppendResponse().getMatchIndex() >= 2;
+    assertTrue(cluster.network.delivered(ackOfEntry2).isEmpty(), "no ack before the fsync");
+
+    cluster.store(2).releaseAll();
+    awaitDelivered(cluster, ackOfEntry2);
+    cluster.stop();
+  }
+
+  /**
+   * Raft Figure 8: a leader must not commit an entry of an earlier term by counting replicas. Node 1 holds
+   * (2, term 1) and, as leader of term 3, replicates it to node 3 — a majority — but its own no-op of term
+   * 3 is not durable yet, so nothing of term 3 is on a majority and index 2 stays uncommitted (§5.4.2).
+   */
+  @Test
+  void anEntryOfAnEarlierTermIsNotCommittedByCountingReplicas() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.awaitCommit(3, 1);
+
+    cluster.network.isolate(1);
+    cluster.propose(1, 42); // (2, term 1) on node 1 only
+    TestProbe<Object> probe = KIT.createTestProbe();
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertEquals(2, cluster.inspect(1).durableIndex(), cluster.inspect(1).toString());
+      return null;
+    });
+
+    // Node 2 wins term 2 with node 3's vote, but its no-op reaches nobody.
+    cluster.network.drop(m -> m.getFrom() == 2 && m.hasAppend());
+    cluster.tick(3, E);
+    cluster.inspect(3);
+    cluster.campaign(2);
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertEquals(RaftRole.LEADER, cluster.inspect(2).role());
+      return null;
+    });
+    assertEquals(2, cluster.inspect(2).term());
+
+    // Node 2 goes away; node 1 comes back, learns term 2 from a rejected pre-vote, then wins term 3.
+    cluster.network.isolate(2);
+    cluster.tick(1, 2 * E); // node 1, still leader of term 1, steps down by check-quorum
+    assertEquals(RaftRole.FOLLOWER, cluster.inspect(1).role());
+    cluster.network.rejoin(1);
+    cluster.store(1).holdAppends();
+    cluster.campaign(1);
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertEquals(2, cluster.inspect(1).term());
+      return null;
+    });
+    cluster.campaign(1);
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertEquals(RaftRole.LEADER, cluster.inspect(1).role());
+      return null;
+    });
+    assertEquals(3, cluster.inspect(1).term());
+
+    // Node 3 durably holds (2, term 1) and (3, term 3) and says so.
+    awaitDelivered(cluster, m -> m.getFrom() == 3 && m.getTo() == 1 && m.hasAppendResponse()
+        && m.getAppendResponse().getSuccess() && m.getAppendResponse().getMatchIndex() == 3);
+    RaftNode.NodeState leader = cluster.inspect(1);
+    assertEquals(2, leader.durableIndex(), "the leader's own no-op is not durable");
+    assertEquals(1, leader.commitIndex(), "index 2 is on a majority but of term 1: not committed");
+    assertEquals(List.of(), cluster.appliedIds(1));
+
+    cluster.store(1).releaseAll(); // now (3, term 3) is on a majority: it commits, and 2 with it
+    cluster.awaitCommit(1, 3);
+    cluster.awaitApplied(List.of(42L), 1);
+    List<Long> appliedIndexes = new ArrayList<>();
+    cluster.appliedEntries(1).forEach(e -> appliedIndexes.add(e.index()));
+    assertEquals(List.of(1L, 2L, 3L), appliedIndexes);
+    List<Entry> log = cluster.store(1).allEntries();
+    assertEquals(List.of(1L, 1L, 3L), log.stream().map(Entry::getTerm).toList());
+    cluster.stop();
+  }
+
+  static void awaitDelivered(RaftTestCluster cluster, Predicate<RaftMessage> filter) {
+    TestProbe<Object> probe = KIT.createTestProbe();
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertTrue(!cluster.network.delivered(filter).isEmpty(), "not delivered yet");
+      return null;
+    });
+  }
+}

@@ -1,0 +1,178 @@
+package io.cairn.raft.node;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.testkit.typed.javadsl.ActorTestKit;
+import akka.actor.testkit.typed.javadsl.TestProbe;
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.javadsl.Behaviors;
+import io.cairn.api.internal.LogEntry;
+import io.cairn.raft.Committed;
+import io.cairn.raft.CommittedEntry;
+import io.cairn.raft.LogCommand;
+import io.cairn.raft.log.InMemoryRaftLogStore;
+import io.cairn.raft.transport.InMemoryNetwork;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+
+/**
+ * Several RaftNodes in one ActorTestKit on an {@link InMemoryNetwork}, each with an
+ * {@link InMemoryRaftLogStore}. Nothing ticks on its own: tests send ticks or Campaign explicitly, and use
+ * {@link #inspect} as a barrier (it is answered after everything the test sent the node before).
+ */
+final class RaftTestCluster {
+
+  static final int ELECTION_TICKS = 10;
+  static final Duration AWAIT = Duration.ofSeconds(10);
+  private static final AtomicInteger CLUSTER_SEQ = new AtomicInteger();
+
+  final ActorTestKit kit;
+  final InMemoryNetwork network = new InMemoryNetwork();
+  final Map<Long, InMemoryRaftLogStore> stores = new LinkedHashMap<>();
+  final Map<Long, ActorRef<Object>> nodes = new LinkedHashMap<>();
+  final Map<Long, List<CommittedEntry>> applied = new LinkedHashMap<>();
+  final Map<Long, RaftNodeStatus> statuses = new ConcurrentHashMap<>();
+  /** Every (term → leaders) ever reported: Election Safety says at most one per term (Raft §5.2). */
+  final Map<Long, Set<Long>> leadersByTerm = new ConcurrentHashMap<>();
+
+  /** Node i gets a randomized election timeout of ELECTION_TICKS + 2i ticks: node 1 times out first. */
+  static RaftTestCluster staggered(ActorTestKit kit, int size) {
+    return new RaftTestCluster(kit, size, id -> new FixedRandom((int) (2 * id)));
+  }
+
+  RaftTestCluster(ActorTestKit kit, int size, LongFunction<Random> randoms) {
+    this.kit = kit;
+    Set<Long> voters = new HashSet<>();
+    for (long id = 1; id <= size; id++) {
+      voters.add(id);
+    }
+    int seq = CLUSTER_SEQ.incrementAndGet();
+    for (long id = 1; id <= size; id++) {
+      RaftSettings settings = new RaftSettings(id, voters, Set.of(), 77, 100, 100L * ELECTION_TICKS,
+          8, 1 << 20, 8L << 20, 64, 1 << 20, 1000, 1000, 0, id);
+      InMemoryRaftLogStore store = new InMemoryRaftLogStore();
+      List<CommittedEntry> appliedEntries = new CopyOnWriteArrayList<>();
+      ActorRef<Committed> applier = kit.spawn(Behaviors.receiveMessage(c -> {
+        appliedEntries.addAll(c.entries());
+        return Behaviors.same();
+      }), "applier-" + seq + "-" + id);
+      long memberId = id;
+      RaftStatusSink sink = status -> {
+        statuses.put(memberId, status);
+        if (status.isLeader()) {
+          leadersByTerm.computeIfAbsent(status.term(), t -> ConcurrentHashMap.newKeySet()).add(memberId);
+        }
+      };
+      ActorRef<Object> node = kit.spawn(RaftNode.create(settings, store, network.transport(id), applier, sink,
+          SnapshotSender.NONE, randoms.apply(id), false), "raft-" + seq + "-" + id);
+      stores.put(id, store);
+      applied.put(id, appliedEntries);
+      nodes.put(id, node);
+    }
+    // Spawning is asynchronous: wait until every node registered with the network before anything flows.
+    nodes.keySet().forEach(this::inspect);
+  }
+
+  InMemoryRaftLogStore store(long id) {
+    return stores.get(id);
+  }
+
+  List<CommittedEntry> appliedEntries(long id) {
+    return applied.get(id);
+  }
+
+  void tick(long id, int ticks) {
+    for (int i = 0; i < ticks; i++) {
+      nodes.get(id).tell(RaftNode.Tick.INSTANCE);
+    }
+  }
+
+  void campaign(long id) {
+    nodes.get(id).tell(RaftNode.Campaign.INSTANCE);
+  }
+
+  void propose(long id, long entryId) {
+    nodes.get(id).tell(new LogCommand.Propose(LogEntry.newBuilder().setId(entryId).build()));
+  }
+
+  void readIndex(long id, ActorRef<LogCommand.ReadIndexReply> replyTo) {
+    nodes.get(id).tell(new LogCommand.ReadIndex(replyTo));
+  }
+
+  RaftNode.NodeState inspect(long id) {
+    TestProbe<RaftNode.NodeState> probe = kit.createTestProbe();
+    nodes.get(id).tell(new RaftNode.Inspect(probe.getRef()));
+    return probe.receiveMessage(AWAIT);
+  }
+
+  /** Campaigns on id and waits until every member in followers follows it. */
+  void elect(long id, long... followers) {
+    campaign(id);
+    awaitLeader(id, followers);
+  }
+
+  void awaitLeader(long leader, long... followers) {
+    TestProbe<Object> probe = kit.createTestProbe();
+    probe.awaitAssert(AWAIT, () -> {
+      RaftNodeStatus status = statuses.get(leader);
+      assertTrue(status != null && status.isLeader(), "not leader yet: " + status);
+      for (long follower : followers) {
+        RaftNodeStatus s = statuses.get(follower);
+        assertTrue(s != null && s.leaderId() == leader && s.term() == status.term(),
+            follower + " does not follow " + leader + ": " + s);
+      }
+      return null;
+    });
+  }
+
+  /** The ids of the proposals applied on a member (the leaders' no-op entries left out), in order. */
+  List<Long> appliedIds(long id) {
+    return applied.get(id).stream().map(e -> e.entry().getId()).filter(x -> x != 0).toList();
+  }
+
+  void awaitApplied(List<Long> expectedIds, long... members) {
+    TestProbe<Object> probe = kit.createTestProbe();
+    probe.awaitAssert(AWAIT, () -> {
+      for (long member : members) {
+        org.junit.jupiter.api.Assertions.assertEquals(expectedIds, appliedIds(member), "applied on " + member);
+      }
+      return null;
+    });
+  }
+
+  void awaitCommit(long id, long index) {
+    TestProbe<Object> probe = kit.createTestProbe();
+    probe.awaitAssert(AWAIT, () -> {
+      RaftNodeStatus s = statuses.get(id);
+      assertTrue(s != null && s.commitIndex() >= index, id + " has not committed " + index + ": " + s);
+      return null;
+    });
+  }
+
+  void stop() {
+    nodes.values().forEach(kit::stop);
+  }
+
+  /** A Random whose every draw is the same offset (capped to the bound): fixes each node's election timeout. */
+  static final class FixedRandom extends Random {
+    private final int offset;
+
+    FixedRandom(int offset) {
+      this.offset = offset;
+    }
+
+    @Override
+    public int nextInt(int bound) {
+      return Math.min(offset, bound - 1);
+    }
+  }
+}

@@ -1,0 +1,304 @@
+package io.cairn.it.cluster;
+
+import io.cairn.it.Differential;
+import io.cairn.it.Etcdctl;
+import io.cairn.it.ServerProcess;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * N members (3 or 5) of one statically bootstrapped cluster, each a separate OS process (real etcd or
+ * bin/cairn, same flags), started exactly as etcd's clustering guide does:
+ * <pre>
+ * --name mK --data-dir DIR/mK/data
+ * --initial-advertise-peer-urls http://127.0.0.1:PEER --listen-peer-urls http://127.0.0.1:PEER
+ * --listen-client-urls http://127.0.0.1:CLIENT --advertise-client-urls http://127.0.0.1:CLIENT
+ * --initial-cluster m1=http://127.0.0.1:P1,... --initial-cluster-token tkn --initial-cluster-state new
+ * </pre>
+ * plus per-cluster extra flags (e.g. {@code --snapshot-count 100}). Members are 0-based here
+ * ({@code member(0)} is named {@code m1}). All members are launched before any is awaited (a member of a
+ * new cluster only logs "ready to serve client requests" once a quorum is up); then each is awaited
+ * (bounded, {@code -Dcairn.it.startTimeoutSec}). {@link #close()} always SIGCONTs and stops everything.
+ * Ports are fresh free loopback ports per cluster; data dirs and logs live under {@code target/}.
+ */
+public final class ClusterProcesses implements AutoCloseable {
+
+    private final ServerProcess.Kind kind;
+    private final Path dir;
+    private final List<ServerProcess> members = new ArrayList<>();
+
+    private ClusterProcesses(ServerProcess.Kind kind, Path dir) {
+        this.kind = kind;
+        this.dir = dir;
+    }
+
+    public static List<ServerProcess.Kind> servers() {
+        return Differential.servers();
+    }
+
+    /** Directory for a test's cluster: {@code target/it/cluster/<owner>/<test>/<server>}. */
+    public static Path dirFor(Class<?> owner, String test, ServerProcess.Kind kind) {
+        return ServerProcess.moduleTarget().resolve("it/cluster").resolve(owner.getSimpleName()).resolve(test)
+                .resolve(kind.label());
+    }
+
+    /** Starts a fresh n-member cluster (dir wiped) and waits until every member is ready. */
+    public static ClusterProcesses start(ServerProcess.Kind kind, Path dir, int n, String... extraFlags) {
+        ClusterProcesses c = new ClusterProcesses(kind, dir);
+        try {
+            deleteRecursively(dir);
+            Files.createDirectories(dir);
+            int[] ports = ServerProcess.freePorts(2 * n);
+            List<String> initial = new ArrayList<>();
+            for (int i = 0; i < n; i++) initial.add("m" + (i + 1) + "=http://127.0.0.1:" + ports[2 * i + 1]);
+            String initialCluster = String.join(",", initial);
+            for (int i = 0; i < n; i++) {
+                String name = "m" + (i + 1);
+                int client = ports[2 * i];
+                int peer = ports[2 * i + 1];
+                Path data = dir.resolve(name).resolve("data");
+                Files.createDirectories(data.getParent());
+                List<String> flags = new ArrayList<>(List.of(
+                        "--name", name,
+                        "--data-dir", data.toString(),
+                        "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
+                        "--listen-peer-urls", "http://127.0.0.1:" + peer,
+                        "--listen-client-urls", "http://127.0.0.1:" + client,
+                        "--advertise-client-urls", "http://127.0.0.1:" + client,
+                        "--initial-cluster", initialCluster,
+                        "--initial-cluster-token", "tkn",
+                        "--initial-cluster-state", "new"));
+                flags.addAll(List.of(extraFlags));
+                c.members.add(ServerProcess.withFlags(kind, name, data,
+                        dir.resolve(name).resolve(kind.label() + ".log"), client, peer, flags));
+            }
+            c.launchAndAwait(c.indices());
+            return c;
+        } catch (IOException e) {
+            c.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private List<Integer> indices() {
+        List<Integer> all = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) all.add(i);
+        return all;
+    }
+
+    private void launchAndAwait(List<Integer> which) {
+        for (int i : which) members.get(i).launch();
+        for (int i : which) members.get(i).awaitReady();
+    }
+
+    public ServerProcess.Kind kind() { return kind; }
+    public int size() { return members.size(); }
+    public ServerProcess member(int i) { return members.get(i); }
+    public List<ServerProcess> members() { return List.copyOf(members); }
+    public Path dir() { return dir; }
+
+    /** Comma-separated client endpoints (as etcdctl --endpoints wants them) of the given members. */
+    public String endpoints(List<Integer> which) {
+        return which.stream().map(i -> members.get(i).endpoint()).collect(Collectors.joining(","));
+    }
+
+    public String allEndpoints() {
+        return endpoints(indices());
+    }
+
+    /** etcdctl bound to member i. */
+    public Etcdctl ctl(int i) {
+        return new Etcdctl(members.get(i).endpoint(), dir.resolve("work"));
+    }
+
+    /** etcdctl bound to all members (--endpoints=a,b,c). */
+    public Etcdctl ctlAll() {
+        return new Etcdctl(allEndpoints(), dir.resolve("work"));
+    }
+
+    /**
+     * jetcd client to one member. jetcd 0.7.7's own "ip:///" resolver fails with grpc-java 1.68.1, so
+     * (like JetcdSmokeTest) connect through grpc's dns resolver, which takes one host only.
+     */
+    public Client client(int i) {
+        return Client.builder().target("dns:///" + members.get(i).endpoint()).build();
+    }
+
+    /** Member ids (decimal) and the leader id each member reports, from {@code endpoint status -w json}. */
+    public record Status(int member, String memberId, String leaderId, long raftTerm, long raftIndex) { }
+
+    private static final Pattern STATUS = Pattern.compile(
+            "\"member_id\":(\\d+).*?\"leader\":(\\d+),\"raftIndex\":(\\d+),\"raftTerm\":(\\d+)");
+
+    /** Status of member i, or null if it does not answer within 2 s. */
+    public Status status(int i) {
+        if (!members.get(i).isAlive()) return null;
+        Etcdctl.Result r = ctl(i).run(Duration.ofSeconds(10), null,
+                "endpoint", "status", "-w", "json", "--command-timeout=2s");
+        if (r.exitCode() != 0) return null;
+        Matcher m = STATUS.matcher(r.stdout());
+        if (!m.find()) return null;
+        return new Status(i, m.group(1), m.group(2), Long.parseLong(m.group(4)), Long.parseLong(m.group(3)));
+    }
+
+    /**
+     * Index of the leader among the given live members: polls (bounded) until some member's own id equals
+     * the leader id reported by a majority of the members asked.
+     */
+    public int leader(List<Integer> among, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Status> last = List.of();
+        while (System.nanoTime() < deadline) {
+            List<Status> st = new ArrayList<>();
+            for (int i : among) {
+                Status s = status(i);
+                if (s != null) st.add(s);
+            }
+            last = st;
+            for (Status candidate : st) {
+                long votes = st.stream().filter(s -> s.leaderId().equals(candidate.memberId())).count();
+                if (votes > among.size() / 2) return candidate.member();
+            }
+            ServerProcess.pause(50);
+        }
+        throw new AssertionError(kind.label() + ": no leader agreed on among members " + among + " within "
+                + timeout + "; statuses: " + last);
+    }
+
+    public int leader() {
+        return leader(alive(), Duration.ofSeconds(15));
+    }
+
+    /** Indices of members whose process is running (includes SIGSTOPped ones). */
+    public List<Integer> alive() {
+        List<Integer> a = new ArrayList<>();
+        for (int i = 0; i < members.size(); i++) if (members.get(i).isAlive()) a.add(i);
+        return a;
+    }
+
+    public List<Integer> others(int... excluded) {
+        List<Integer> o = new ArrayList<>(indices());
+        for (int e : excluded) o.remove(Integer.valueOf(e));
+        return o;
+    }
+
+    public void kill9(int i) { members.get(i).kill9(); }
+    public void sigstop(int i) { members.get(i).sigstop(); }
+    public void sigcont(int i) { members.get(i).sigcont(); }
+
+    /** Starts a stopped (killed) member again on its data dir; waits until ready. */
+    public void restart(int i) {
+        ServerProcess m = members.get(i);
+        if (m.isAlive()) m.terminate();
+        m.start();
+    }
+
+    /** kill -9 every member, then launch all again on their data dirs and wait until each is ready. */
+    public void killAllAndRestart() {
+        for (ServerProcess m : members) m.kill9();
+        launchAndAwait(indices());
+    }
+
+    /** Polls {@code check} every 50 ms until it returns null (success) or the timeout passes. */
+    public static void await(String what, Duration timeout, Supplier<String> check) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String failure = check.get();
+        while (failure != null && System.nanoTime() < deadline) {
+            ServerProcess.pause(50);
+            failure = check.get();
+        }
+        if (failure != null) throw new AssertionError(what + " not true within " + timeout + ": " + failure);
+    }
+
+    /** {@code etcdctl get KEY --print-value-only} against member i (serializable: {@code --consistency=s}). */
+    public Etcdctl.Result get(int i, String key, boolean serializable, String... more) {
+        List<String> args = new ArrayList<>(List.of("get", key, "--command-timeout=3s"));
+        if (serializable) args.add("--consistency=s");
+        args.addAll(List.of(more));
+        return ctl(i).run(Duration.ofSeconds(15), null, args.toArray(String[]::new));
+    }
+
+    /** Null if member i returns exactly {@code value} for {@code key}, else a description of what it returned. */
+    public String valueMismatch(int i, String key, String value, boolean serializable) {
+        Etcdctl.Result r = get(i, key, serializable, "--print-value-only");
+        if (r.exitCode() == 0 && r.stdout().equals(value + "\n")) return null;
+        return members.get(i).name() + (serializable ? " (serializable)" : " (linearizable)") + " get " + key
+                + " -> exit " + r.exitCode() + " stdout=" + r.stdout().strip() + " stderr=" + r.stderr().strip();
+    }
+
+    /**
+     * Reads prefix from member i and returns null if every expected key has its value, else what is
+     * missing or wrong (first few).
+     */
+    public String prefixMismatch(int i, String prefix, java.util.Map<String, String> expected, boolean serializable) {
+        Etcdctl.Result r = get(i, prefix, serializable, "--prefix");
+        if (r.exitCode() != 0) return members.get(i).name() + ": exit " + r.exitCode() + " " + r.stderr().strip();
+        java.util.Map<String, String> present = new java.util.HashMap<>();
+        List<String> lines = r.lines();
+        for (int k = 0; k + 1 < lines.size(); k += 2) present.put(lines.get(k), lines.get(k + 1));
+        List<String> bad = new ArrayList<>();
+        for (var e : expected.entrySet()) {
+            if (!e.getValue().equals(present.get(e.getKey()))) {
+                bad.add(e.getKey() + "=" + present.get(e.getKey()) + " (want " + e.getValue() + ")");
+            }
+        }
+        if (bad.isEmpty()) return null;
+        return members.get(i).name() + ": " + bad.size() + " of " + expected.size() + " acknowledged keys missing/wrong, e.g. "
+                + bad.subList(0, Math.min(5, bad.size()));
+    }
+
+    public static ByteSequence bs(String s) {
+        return ByteSequence.from(s, StandardCharsets.UTF_8);
+    }
+
+    public String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (ServerProcess m : members) sb.append("--- ").append(m.name()).append(" (").append(m.logFile()).append(")\n")
+                .append(m.logTail(0)).append('\n');
+        return sb.toString();
+    }
+
+    @Override
+    public void close() {
+        for (ServerProcess m : members) {
+            try { m.sigcont(); } catch (RuntimeException | Error ignored) { }
+        }
+        // kill -9 is enough for a test cluster and keeps teardown fast; close() then double-checks
+        AssertionError firstFailure = null;
+        for (ServerProcess m : members) {
+            try { m.kill9(); } catch (RuntimeException | Error e) { if (firstFailure == null) firstFailure = new AssertionError(e); }
+        }
+        for (ServerProcess m : members) {
+            try { m.close(); } catch (RuntimeException | Error e) { if (firstFailure == null) firstFailure = new AssertionError(e); }
+        }
+        if (firstFailure != null) throw firstFailure;
+    }
+
+    private static void deleteRecursively(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return kind.label() + " cluster " + allEndpoints();
+    }
+}
