@@ -320,24 +320,26 @@ class EtcdctlDifferentialTest {
     @Test
     void lock() {
         diff.run("lock", s -> {
-            try (Etcdctl.Background a = s.background("lock-a", "lock", "mylock");
-                 Etcdctl.Background b = s.background("lock-b-later", "lock", "mylock")) {
-                // b was started right away; whichever gets it first, exactly one holds it
-                s.await("one holder", Duration.ofSeconds(10), () -> !a.stdout().isEmpty() || !b.stdout().isEmpty());
-                s.await("both lock keys exist (one holder, one waiter)", Duration.ofSeconds(10),
-                        () -> s.quiet("get", "mylock", "--prefix", "--keys-only").lines().stream()
-                                .filter(l -> !l.isEmpty()).count() == 2);
-                Etcdctl.Background holder = !a.stdout().isEmpty() ? a : b;
-                Etcdctl.Background waiter = holder == a ? b : a;
-                s.check(waiter.stdout().isEmpty(), "the waiter does not hold the lock while the holder does");
-                s.ctl("get", "mylock", "--prefix", "--keys-only");
-                s.note("holder", holder.stdout());
-                int code = holder.interrupt(Duration.ofSeconds(10));
-                s.note("holder exit after SIGINT", code + "\n");
-                s.check(waiter.awaitStdout(o -> !o.isEmpty(), Duration.ofSeconds(20)), "the waiter acquires after release");
-                s.note("waiter", waiter.stdout());
-                s.ctl("get", "mylock", "--prefix", "--keys-only");
-                waiter.interrupt(Duration.ofSeconds(10));
+            // The waiter starts only once the holder holds the lock: started together, which process
+            // grants its session lease first and which creates its lock key first is a race, and the
+            // transcript (keys sorted by lease id) would depend on it.
+            try (Etcdctl.Background holder = s.background("lock-a", "lock", "mylock")) {
+                s.check(holder.awaitStdout(o -> !o.isEmpty(), Duration.ofSeconds(10)), "the holder acquires");
+                Etcdctl.Background waiter = s.background("lock-b-later", "lock", "mylock");
+                try (waiter) {
+                    s.await("both lock keys exist (one holder, one waiter)", Duration.ofSeconds(10),
+                            () -> s.quiet("get", "mylock", "--prefix", "--keys-only").lines().stream()
+                                    .filter(l -> !l.isEmpty()).count() == 2);
+                    s.check(waiter.stdout().isEmpty(), "the waiter does not hold the lock while the holder does");
+                    s.ctl("get", "mylock", "--prefix", "--keys-only");
+                    s.note("holder", holder.stdout());
+                    int code = holder.interrupt(Duration.ofSeconds(10));
+                    s.note("holder exit after SIGINT", code + "\n");
+                    s.check(waiter.awaitStdout(o -> !o.isEmpty(), Duration.ofSeconds(20)), "the waiter acquires after release");
+                    s.note("waiter", waiter.stdout());
+                    s.ctl("get", "mylock", "--prefix", "--keys-only");
+                    waiter.interrupt(Duration.ofSeconds(10));
+                }
             }
             s.ctl("get", "mylock", "--prefix", "--keys-only");
             s.ctl("lock", "mylock", "echo", "hi").ok();
