@@ -6,7 +6,18 @@ import akka.http.javadsl.ServerBinding;
 import io.cairn.grpc.GrpcServer;
 import io.cairn.launcher.config.ConfigException;
 import io.cairn.launcher.config.ConfigLoader;
+import io.cairn.launcher.config.CapnslogMarkers;
 import io.cairn.member.MemberNode;
+import io.cairn.member.cluster.ClusterPlan;
+import io.cairn.member.cluster.ClusterPlanException;
+import io.cairn.member.cluster.ClusterSystemConfig;
+import io.cairn.member.cluster.PeerAddress;
+import io.cairn.raft.log.RaftLogSettings;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
@@ -30,6 +41,8 @@ public final class Main {
   private static final Logger EMBED = LoggerFactory.getLogger("embed");
   private static final Logger SERVER = LoggerFactory.getLogger("etcdserver");
   private static final Logger OSUTIL = LoggerFactory.getLogger("osutil");
+  /** cairn-cluster.conf's maximum-large-frame-size. */
+  private static final long DEFAULT_FRAME_BYTES = 4L << 20;
 
   private Main() {}
 
@@ -54,21 +67,53 @@ public final class Main {
   /** Runs the member until a signal; returns the exit code. */
   static int run(CairnConfig config) {
     logStartup(config);
-    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "cairn");
+    ClusterPlan plan;
+    try {
+      // etcd makes its bootstrap checks only when it has no data yet; a restart needs just its own entry.
+      plan = hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
+    } catch (ClusterPlanException e) {
+      ETCDMAIN.error(CapnslogMarkers.CRITICAL, "{}", e.getMessage());
+      return 1;
+    }
+    ActorSystem<Void> system;
+    try {
+      system = ActorSystem.create(Behaviors.empty(), PeerAddress.SYSTEM_NAME, akkaConfig(config, plan));
+    } catch (RuntimeException e) {
+      ETCDMAIN.error(CapnslogMarkers.CRITICAL, "listen tcp {}:{}: {}", plan.bind().host(), plan.bind().port(),
+          e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
+      return 1;
+    }
     MemberNode member;
     try {
-      member = MemberNode.start(config, system);
+      member = MemberNode.start(config, plan, system);
     } catch (Exception e) {
       System.err.println("cairn: cannot start member in " + config.dataDir() + ": " + e.getMessage());
       terminate(system);
       return 1;
     }
+    Shutdown shutdown = new Shutdown(new AtomicReference<>(List.of()), member, system);
+    Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "cairn-shutdown"));
+    try {
+      // A member of a new cluster is ready once a quorum applied its published attributes: no bound (etcd
+      // waits as long), a signal ends the wait.
+      CompletableFuture.anyOf(member.ready().toCompletableFuture(), system.getWhenTerminated().toCompletableFuture())
+          .join();
+      if (!member.ready().toCompletableFuture().isDone()) {
+        return 0; // stopped by a signal before it was ready
+      }
+      member.ready().toCompletableFuture().join();
+    } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
+      System.err.println("cairn: cannot publish member attributes: " + cause.getMessage());
+      member.close();
+      terminate(system);
+      return 1;
+    }
     List<ServerBinding> bindings;
     try {
-      Duration startTimeout = Duration.ofMillis(5000 + 2 * config.electionTimeoutMs());
-      member.ready().toCompletableFuture().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      Duration bindTimeout = Duration.ofMillis(5000 + 2 * config.electionTimeoutMs());
       bindings =
-          GrpcServer.bind(config, member, system).toCompletableFuture().get(startTimeout.toMillis(), TimeUnit.MILLISECONDS);
+          GrpcServer.bind(config, member, system).toCompletableFuture().get(bindTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       System.err.println("cairn: cannot serve client requests on " + config.listenClientUrls() + ": " + cause.getMessage());
@@ -76,14 +121,33 @@ public final class Main {
       terminate(system);
       return 1;
     }
+    shutdown.bindings().set(bindings);
     EMBED.info("ready to serve client requests");
     logServing(config, bindings);
 
-    Shutdown shutdown = new Shutdown(bindings, member, system);
-    Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "cairn-shutdown"));
     // Main's thread waits for the system; the shutdown hook terminates it after a signal.
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  private static boolean hasMemberDir(CairnConfig config) {
+    return java.nio.file.Files.isDirectory(config.dataDir().resolve("member"));
+  }
+
+  /**
+   * The member's Akka config: its Artery addresses and the cluster settings (ClusterSystemConfig), the Raft log's
+   * journal under the data dir, over application.conf. The Artery frame grows with --max-request-bytes so an
+   * AppendEntries with one maximal entry always fits.
+   */
+  static Config akkaConfig(CairnConfig config, ClusterPlan plan) {
+    long frameBytes = Math.max(DEFAULT_FRAME_BYTES, MemberNode.maxRaftMessageBytes(config.maxRequestBytes()));
+    Config frame = frameBytes > DEFAULT_FRAME_BYTES
+        ? ConfigFactory.parseMap(Map.of("akka.remote.artery.advanced.maximum-large-frame-size", frameBytes))
+        : ConfigFactory.empty();
+    return frame
+        .withFallback(ClusterSystemConfig.overlay(plan))
+        .withFallback(RaftLogSettings.forDataDir(config.dataDir()))
+        .withFallback(ConfigFactory.load());
   }
 
   /** etcd 3.4's startup lines, in its order (etcdmain, then embed's configuration summary). */
@@ -99,7 +163,7 @@ public final class Main {
     EMBED.info("election = {}ms", config.electionTimeoutMs());
     EMBED.info("snapshot count = {}", config.snapshotCount());
     EMBED.info("advertise client URLs = {}", join(config.advertiseClientUrls()));
-    if (java.nio.file.Files.isDirectory(config.dataDir().resolve("member"))) {
+    if (hasMemberDir(config)) {
       // etcd prints these only when restarting from an existing member dir, with the flags it ignores.
       EMBED.info("initial advertise peer URLs = {}", join(config.initialAdvertisePeerUrls()));
       EMBED.info("initial cluster = ");
@@ -131,10 +195,10 @@ public final class Main {
   }
 
   /** SIGTERM/SIGINT: unbind, stop the member (drain, close the store), stop the actor system. */
-  private record Shutdown(List<ServerBinding> bindings, MemberNode member, ActorSystem<?> system) {
+  private record Shutdown(AtomicReference<List<ServerBinding>> bindings, MemberNode member, ActorSystem<?> system) {
     void run() {
       OSUTIL.info("received terminated signal, shutting down...");
-      for (ServerBinding b : bindings) {
+      for (ServerBinding b : bindings.get()) {
         try {
           b.unbind().toCompletableFuture().get(5, TimeUnit.SECONDS);
         } catch (Exception e) {

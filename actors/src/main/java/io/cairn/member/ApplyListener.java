@@ -1,11 +1,12 @@
 package io.cairn.member;
 
+import io.cairn.api.internal.MemberAttributes;
 import io.cairn.api.mvccpb.Event;
 import java.util.List;
 
 /**
- * Who hears of a durable batch, after its proposals are answered: the watch hub and the lessor in the
- * member (an interface so the applier can be tested without them).
+ * Who hears of a durable batch, after its proposals are answered: the watch hub, the lessor and the
+ * membership view in the member (an interface so the applier can be tested without them).
  */
 public interface ApplyListener {
   void applied(List<Event> events, long revision);
@@ -13,4 +14,7 @@ public interface ApplyListener {
   void leaseGranted(long leaseId, long ttlSeconds);
 
   void leaseRevoked(long leaseId);
+
+  /** A member's published attributes (etcd's publish) were applied. */
+  void memberPublished(MemberAttributes attributes);
 }

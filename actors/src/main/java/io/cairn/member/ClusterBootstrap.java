@@ -1,17 +1,15 @@
 package io.cairn.member;
 
-import io.cairn.launcher.CairnConfig;
+import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.persistence.mvcc.MvccStore;
-import java.net.URI;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Who this member is: from --initial-cluster on a fresh data dir, from the store on a restart (etcd ignores
- * the initial cluster flags once the member dir exists).
+ * Who this member is: from the {@link ClusterPlan} (--initial-cluster) on a fresh data dir, with the IDs recorded
+ * in the store on a restart (etcd ignores the initial cluster flags once the member dir exists).
  */
 final class ClusterBootstrap {
   static final String META_CLUSTER_ID = "cluster/id";
@@ -19,31 +17,13 @@ final class ClusterBootstrap {
 
   private ClusterBootstrap() {}
 
-  static ClusterInfo fromConfig(CairnConfig config) {
-    Map<String, List<String>> byName = MemberIds.parseInitialCluster(config.initialCluster());
-    if (byName.isEmpty()) {
-      // etcd's default --initial-cluster is name=initial-advertise-peer-urls.
-      byName = new LinkedHashMap<>();
-      byName.put(config.name(), config.initialAdvertisePeerUrls().stream().map(URI::toString).toList());
-    }
-    if (!byName.containsKey(config.name())) {
-      throw new IllegalArgumentException(
-          "couldn't find local name \"" + config.name() + "\" in the initial cluster configuration");
-    }
-    String token = config.initialClusterToken();
+  /** Every initial member with its peer URLs; client URLs are unknown until each member publishes them. */
+  static ClusterInfo fromPlan(ClusterPlan plan) {
     List<ClusterInfo.Member> members = new ArrayList<>();
-    long selfId = 0;
-    for (Map.Entry<String, List<String>> e : byName.entrySet()) {
-      long id = MemberIds.memberId(e.getValue(), token);
-      boolean self = e.getKey().equals(config.name());
-      if (self) {
-        selfId = id;
-      }
-      List<String> clientUrls = self ? config.advertiseClientUrls().stream().map(URI::toString).toList() : List.of();
-      members.add(new ClusterInfo.Member(id, e.getKey(), List.copyOf(e.getValue()), clientUrls, false));
+    for (ClusterPlan.Member m : plan.members()) {
+      members.add(new ClusterInfo.Member(m.id(), m.name(), m.peerUrls(), List.of(), false));
     }
-    long clusterId = MemberIds.clusterId(members.stream().map(ClusterInfo.Member::id).toList());
-    return new ClusterInfo(clusterId, selfId, config.name(), List.copyOf(members));
+    return new ClusterInfo(plan.clusterId(), plan.selfId(), plan.selfName(), List.copyOf(members));
   }
 
   static boolean isFresh(MvccStore store) {

@@ -19,8 +19,18 @@ import io.cairn.launcher.CairnConfig;
 import io.cairn.member.lease.Lessor;
 import io.cairn.member.watch.WatchHub;
 import io.cairn.persistence.mvcc.MvccStore;
+import io.cairn.api.raft.HardState;
+import io.cairn.api.raft.SnapshotMeta;
+import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.raft.LogCommand;
-import io.cairn.raft.TermPolicy;
+import io.cairn.raft.log.PersistentRaftLog;
+import io.cairn.raft.node.RaftNode;
+import io.cairn.raft.node.RaftNodeStatus;
+import io.cairn.raft.node.RaftRole;
+import io.cairn.raft.node.RaftSettings;
+import io.cairn.raft.transport.ClusterTransport;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -28,7 +38,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -40,8 +50,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Cairn member: the store, the consensus log, the applier, the watch hub and the lessor, wired as etcd's
- * EtcdServer. Every mutation goes {@link #propose} → commit → the applier; reads go to the store.
+ * One Cairn member: the store, the Raft node (its persistent log, the cluster transport), the applier, the watch
+ * hub and the lessor, wired as etcd's EtcdServer. Every mutation goes {@link #propose} → Raft commit → the
+ * applier; reads go to the store (linearizable ones after a ReadIndex). A single member is a one-voter Raft
+ * cluster, as in etcd.
  */
 public final class MemberNode implements MemberApi, AutoCloseable {
   /** The cluster version this member speaks, as etcd 3.4 publishes it. */
@@ -50,17 +62,29 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   public static final int MAX_IN_FLIGHT_PROPOSALS = 10_000;
   /** etcd lease.MaxLeaseTTL. */
   public static final long MAX_LEASE_TTL_SECONDS = 9_000_000_000L;
+  /**
+   * Entry bytes per AppendEntries (etcd's MaxSizePerMsg is 1 MiB). One message may exceed it by one entry (at
+   * most --max-request-bytes), so the transport's frame must hold both: see {@link #maxRaftMessageBytes}.
+   */
+  public static final long MAX_APPEND_BYTES = 1L << 20;
+  /** Committed entries per applier batch, and entries per append/forwarded batch. */
+  static final int MAX_BATCH_ENTRIES = 512;
+  /** ReadIndex requests queued on the Raft node. */
+  static final int MAX_PENDING_READS = 10_000;
+  /** Bound on opening (recovering) the Raft log: above the journal's own 30 s recovery timeout. */
+  static final Duration LOG_RECOVERY_TIMEOUT = Duration.ofSeconds(60);
+  /** Pause before proposing this member's attributes again after a failed attempt. */
+  static final Duration PUBLISH_RETRY_DELAY = Duration.ofMillis(500);
 
   private static final Logger SERVER_LOG = LoggerFactory.getLogger("etcdserver");
-  private static final Logger RAFT_LOG = LoggerFactory.getLogger("raft");
   private static final Logger MEMBERSHIP_LOG = LoggerFactory.getLogger("etcdserver/membership");
   private static final Logger API_LOG = LoggerFactory.getLogger("etcdserver/api");
 
   private final CairnConfig config;
   private final MvccStore store;
-  private final ClusterInfo cluster;
+  private final Membership membership;
+  private final long memberId;
   private final ServerLimits limits;
-  private final long term;
   private final Duration requestTimeout;
   private final RequestIdGenerator ids;
   private final ProposalRegistry registry;
@@ -76,15 +100,18 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private ActorRef<MemberGuardian.Stop> guardian;
   private ActorRef<LogCommand> log;
+  private volatile RaftNodeStatus raft;
   private volatile boolean closed;
 
-  private MemberNode(CairnConfig config, ActorSystem<?> system, MvccStore store, ClusterInfo cluster) {
+  private MemberNode(
+      CairnConfig config, ActorSystem<?> system, MvccStore store, ClusterInfo cluster, long hardStateTerm) {
     this.config = config;
     this.system = system;
     this.store = store;
-    this.cluster = cluster;
+    this.membership = new Membership(cluster);
+    this.memberId = cluster.memberId();
     this.limits = new ServerLimits(config.maxRequestBytes(), config.maxTxnOps(), config.effectiveQuotaBackendBytes());
-    this.term = TermPolicy.leaderTerm(Applier.readTerm(store));
+    this.raft = new RaftNodeStatus(cluster.memberId(), 0, hardStateTerm, store.appliedIndex(), RaftRole.FOLLOWER);
     this.requestTimeout = ProposalRegistry.requestTimeout(config.electionTimeoutMs());
     this.ids = new RequestIdGenerator(cluster.memberId(), System.currentTimeMillis());
     this.registry = new ProposalRegistry(MAX_IN_FLIGHT_PROPOSALS, requestTimeout);
@@ -98,29 +125,71 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   }
 
   /**
-   * Opens the store under {@code <data-dir>/member/mvcc}, recovers, becomes leader of its single-member
-   * cluster and publishes its attributes; {@link #ready()} completes once they are applied.
+   * Opens the store under {@code <data-dir>/member/mvcc} and the Raft log (the system's journal, configured
+   * with RaftLogSettings.forDataDir), starts the Raft node over the cluster transport and publishes this member's
+   * attributes through the log; {@link #ready()} completes once they are applied, which needs a quorum.
    *
-   * @throws IOException when the data dir cannot be created or the store cannot be opened
+   * @param system created with ClusterSystemConfig.overlay(plan) for a multi-member plan
+   * @throws IOException when the data dir cannot be created, or the store or the Raft log cannot be opened
    */
-  public static MemberNode start(CairnConfig config, ActorSystem<?> system) throws IOException {
-    ClusterInfo initial = ClusterBootstrap.fromConfig(config);
+  public static MemberNode start(CairnConfig config, ClusterPlan plan, ActorSystem<?> system) throws IOException {
     Path memberDir = config.dataDir().resolve("member");
     Path mvccDir = memberDir.resolve("mvcc");
     Files.createDirectories(mvccDir);
     MvccStore store = MvccStore.open(mvccDir);
     try {
-      ClusterInfo cluster = ClusterBootstrap.recover(initial, store);
-      MemberNode node = new MemberNode(config, system, store, cluster);
-      node.run(ClusterBootstrap.isFresh(store));
+      boolean fresh = ClusterBootstrap.isFresh(store);
+      ClusterInfo cluster = ClusterBootstrap.recover(ClusterBootstrap.fromPlan(plan), store);
+      PersistentRaftLog raftLog = openLog(system, cluster, store);
+      MemberNode node = new MemberNode(config, system, store, cluster, raftLog.hardState().getTerm());
+      node.membership.recover(store);
+      node.run(fresh, raftLog, ClusterTransport.start(system, plan), plan);
       return node;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       store.close();
       throw e;
     }
   }
 
-  private void run(boolean fresh) {
+  /**
+   * Opens the member's Raft log and gives a new one its starting point: etcd's bootstrap leaves a new member at
+   * term 1 (so its first election makes term 2, as etcd reports); a store written before the log existed (a
+   * pre-Raft data dir) starts the log at the store's applied index, as if it had been compacted there.
+   */
+  private static PersistentRaftLog openLog(ActorSystem<?> system, ClusterInfo cluster, MvccStore store)
+      throws IOException {
+    PersistentRaftLog log = await(PersistentRaftLog.open(system, cluster.memberId()), "open the raft log");
+    boolean emptyLog = log.lastIndex() == 0 && log.snapshotMeta().getIndex() == 0;
+    long applied = store.appliedIndex();
+    if (emptyLog && applied > 0) {
+      long appliedTerm = Applier.readTerm(store);
+      SnapshotMeta.Builder point = SnapshotMeta.newBuilder().setIndex(applied).setTerm(appliedTerm);
+      point.getConfStateBuilder().addAllVoters(cluster.members().stream().map(ClusterInfo.Member::id).toList());
+      await(log.resetToSnapshot(point.build()), "start the raft log at the applied index");
+      if (log.hardState().getTerm() < appliedTerm) {
+        await(log.saveHardState(HardState.newBuilder().setTerm(appliedTerm).build()), "save the hard state");
+      }
+    } else if (emptyLog && log.hardState().getTerm() == 0) {
+      await(log.saveHardState(HardState.newBuilder().setTerm(1).build()), "save the hard state");
+    }
+    return log;
+  }
+
+  private static <T> T await(CompletionStage<T> stage, String what) throws IOException {
+    try {
+      return stage.toCompletableFuture().get(LOG_RECOVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      throw new IOException("cannot " + what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      throw new IOException("cannot " + what + ": timed out after " + LOG_RECOVERY_TIMEOUT.toSeconds() + " s", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while trying to " + what, e);
+    }
+  }
+
+  private void run(boolean fresh, PersistentRaftLog raftLog, ClusterTransport transport, ClusterPlan plan) {
+    ClusterInfo cluster = membership.current();
     String self = MemberIds.hex(cluster.memberId());
     String clusterHex = MemberIds.hex(cluster.clusterId());
     if (fresh) {
@@ -152,6 +221,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       public void leaseRevoked(long leaseId) {
         lessor.revoked(leaseId);
       }
+
+      @Override
+      public void memberPublished(MemberAttributes attributes) {
+        membership.published(attributes);
+      }
     };
     var applier =
         Applier.create(
@@ -163,34 +237,58 @@ public final class MemberNode implements MemberApi, AutoCloseable {
             config.autoCompactionMode(), config.autoCompactionRetention(), store::currentRevision,
             rev -> propose(InternalRaftRequest.newBuilder()
                 .setCompaction(CompactionRequest.newBuilder().setRevision(rev)).build()));
+    RaftSettings settings = raftSettings(config, cluster, appliedIndex.get(), transport.maxMessageBytes());
     CompletableFuture<ActorRef<LogCommand>> logRef = new CompletableFuture<>();
     guardian =
         system.systemActorOf(
-            MemberGuardian.create(applier, term, appliedIndex.get(), compactor, logRef, stopped),
+            MemberGuardian.create(
+                applier,
+                applierRef -> RaftNode.create(settings, raftLog, transport, applierRef, status -> raft = status),
+                compactor, logRef, stopped),
             "member-" + self, Props.empty());
     log = logRef.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
-
-    RAFT_LOG.info("{} became leader at term {}", self, term);
-    RAFT_LOG.info("raft.node: {} elected leader {} at term {}", self, self, term);
-    // A new leader's empty entry (Raft §5.4.2): commits the new term.
-    log.tell(new LogCommand.Propose(LogEntry.getDefaultInstance()));
     lessor.start();
     publish(fresh);
   }
 
-  /** etcd's publish (and, on a fresh cluster, updateClusterVersion): both through the log. */
+  /**
+   * Raft settings from etcd's flags: every initial member votes, time in heartbeat ticks, an AppendEntries below
+   * the transport's largest message.
+   */
+  static RaftSettings raftSettings(CairnConfig config, ClusterInfo cluster, long appliedIndex, int maxMessageBytes) {
+    Set<Long> voters = Set.copyOf(cluster.members().stream().map(ClusterInfo.Member::id).toList());
+    long appendBytes = Math.max(1, Math.min(MAX_APPEND_BYTES, maxMessageBytes - config.maxRequestBytes()));
+    return new RaftSettings(
+        cluster.memberId(), voters, Set.of(), cluster.clusterId(),
+        config.heartbeatIntervalMs(), config.electionTimeoutMs(),
+        256, appendBytes, 32L << 20,
+        MAX_BATCH_ENTRIES, appendBytes,
+        MAX_IN_FLIGHT_PROPOSALS, MAX_PENDING_READS,
+        appliedIndex, cluster.memberId() ^ ThreadLocalRandom.current().nextLong());
+  }
+
+  /** The Artery frame a member needs so that any AppendEntries or forwarded batch fits (envelope headroom added). */
+  public static long maxRaftMessageBytes(long maxRequestBytes) {
+    return MAX_APPEND_BYTES + maxRequestBytes + (256L << 10);
+  }
+
+  /**
+   * etcd's publish (and, on a fresh member, updateClusterVersion): both through the log, retried until applied
+   * (a new cluster's members wait for a quorum). "ready to serve client requests" waits for them.
+   */
   private void publish(boolean fresh) {
+    ClusterInfo cluster = membership.current();
     String clusterHex = MemberIds.hex(cluster.clusterId());
     List<String> clientUrls = config.advertiseClientUrls().stream().map(URI::toString).toList();
-    CompletableFuture<Message> published =
-        proposeEntry(LogEntry.newBuilder().setPublish(MemberAttributes.newBuilder()
-            .setMemberId(cluster.memberId()).setName(cluster.name()).addAllClientUrls(clientUrls)));
-    CompletableFuture<Message> version = CompletableFuture.completedFuture(null);
+    CompletableFuture<Void> published =
+        proposeUntilApplied(LogEntry.newBuilder().setPublish(MemberAttributes.newBuilder()
+            .setMemberId(cluster.memberId()).setName(cluster.name()).addAllClientUrls(clientUrls)).build());
+    CompletableFuture<Void> version = CompletableFuture.completedFuture(null);
     if (fresh) {
       SERVER_LOG.info("setting up the initial cluster version to {}", CLUSTER_VERSION);
-      version = proposeEntry(LogEntry.newBuilder().setClusterVersion(CLUSTER_VERSION));
+      version = proposeUntilApplied(LogEntry.newBuilder().setClusterVersion(CLUSTER_VERSION).build());
     }
-    CompletableFuture<Message> versionDone = version;
+    CompletableFuture<Void> versionDone = version;
     published
         .thenRun(() -> SERVER_LOG.info(
             "published {Name:{} ClientURLs:[{}]} to cluster {}", cluster.name(), String.join(" ", clientUrls),
@@ -211,6 +309,28 @@ public final class MemberNode implements MemberApi, AutoCloseable {
         });
   }
 
+  /** Proposes entry (a fresh request ID each attempt) until it is applied or the member stops. */
+  private CompletableFuture<Void> proposeUntilApplied(LogEntry entry) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    attempt(entry, done);
+    return done;
+  }
+
+  private void attempt(LogEntry entry, CompletableFuture<Void> done) {
+    proposeEntry(entry.toBuilder()).whenComplete((response, error) -> {
+      if (error == null) {
+        done.complete(null);
+      } else if (closed) {
+        done.completeExceptionally(error);
+      } else {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        SERVER_LOG.warn("publish error: {}", cause.getMessage());
+        CompletableFuture.delayedExecutor(PUBLISH_RETRY_DELAY.toMillis(), TimeUnit.MILLISECONDS, callbackExecutor)
+            .execute(() -> attempt(entry, done));
+      }
+    });
+  }
+
   /** Completes once this member's attributes are published (etcd's ReadyNotify). */
   public CompletionStage<Void> ready() {
     return ready;
@@ -226,14 +346,18 @@ public final class MemberNode implements MemberApi, AutoCloseable {
 
   @Override
   public ClusterInfo cluster() {
-    return cluster;
+    return membership.current();
   }
 
   @Override
   public RaftStatus raftStatus() {
-    // Single member: it leads, and what it commits it applies within one batch.
+    RaftNodeStatus status = raft;
     long applied = appliedIndex.get();
-    return new RaftStatus(cluster.memberId(), term, applied, applied, false);
+    // The applier may be ahead of the last status told (the status is published when commit moves, the
+    // applier follows); the commit index is never below what is applied.
+    return new RaftStatus(
+        status.leaderId(), status.term(), Math.max(status.commitIndex(), applied), applied,
+        status.role() == RaftRole.LEARNER);
   }
 
   @Override
@@ -264,10 +388,10 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   @Override
   public ResponseHeader header(long revision) {
     return ResponseHeader.newBuilder()
-        .setClusterId(cluster.clusterId())
-        .setMemberId(cluster.memberId())
+        .setClusterId(membership.current().clusterId())
+        .setMemberId(memberId)
         .setRevision(revision)
-        .setRaftTerm(term)
+        .setRaftTerm(raft.term())
         .build();
   }
 
@@ -301,7 +425,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       case EXCEEDED -> {
         // etcd quotaKVServer: raise NOSPACE for this member, and refuse.
         propose(InternalRaftRequest.newBuilder().setAlarm(AlarmRequest.newBuilder()
-            .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(cluster.memberId())
+            .setAction(AlarmRequest.AlarmAction.ACTIVATE).setMemberID(memberId)
             .setAlarm(AlarmType.NOSPACE)).build());
         throw EtcdError.NO_SPACE.exception();
       }
@@ -364,14 +488,19 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       return;
     }
     closed = true;
-    Duration drainTimeout = requestTimeout;
-    try {
-      readIndex()
-          .thenCompose(appliedIndex::await)
-          .toCompletableFuture()
-          .get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      SERVER_LOG.warn("stopping without draining all proposals: {}", e.toString());
+    // Bounded by two election timeouts: a cluster losing its leader meanwhile commits nothing more, and a
+    // member being stopped must not wait a whole request timeout for it.
+    Duration drainTimeout = Duration.ofMillis(Math.max(1000, 2 * config.electionTimeoutMs()));
+    if (raft.leaderId() != 0) {
+      // Without a leader nothing more commits: do not wait for it.
+      try {
+        readIndex()
+            .thenCompose(appliedIndex::await)
+            .toCompletableFuture()
+            .get(drainTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (Exception e) {
+        SERVER_LOG.warn("stopping without draining all proposals: {}", e.toString());
+      }
     }
     try {
       lessor.stop();
@@ -389,14 +518,5 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       }
     }
     store.close();
-  }
-
-  /** For tests and the launcher: the term this member leads at. */
-  public long term() {
-    return term;
-  }
-
-  Optional<ActorRef<LogCommand>> logRef() {
-    return Optional.ofNullable(log);
   }
 }

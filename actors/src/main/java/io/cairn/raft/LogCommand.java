@@ -4,8 +4,8 @@ import akka.actor.typed.ActorRef;
 import io.cairn.api.internal.LogEntry;
 
 /**
- * The consensus interface the member uses; small on purpose, since Raft replaces the single-member log
- * behind it: propose an entry, ask the commit index for a linearizable read.
+ * The consensus interface the member uses (io.cairn.raft.node.RaftNode implements it); small on purpose:
+ * propose an entry, ask the commit index for a linearizable read.
  */
 public sealed interface LogCommand {
 
@@ -19,6 +19,13 @@ public sealed interface LogCommand {
   record ReadIndex(ActorRef<ReadIndexReply> replyTo) implements LogCommand {}
 
   record ReadIndexReply(long commitIndex, long term) {}
+
+  /**
+   * The member applied every entry up to {@code index} (send it after each applied batch is committed to
+   * the store, and after a snapshot install). The Raft node compacts its log from it (Raft §7, etcd's
+   * --snapshot-count).
+   */
+  record Applied(long index) implements LogCommand {}
 
   /** Internal: the proposals buffered so far form one batch. */
   enum Flush implements LogCommand {

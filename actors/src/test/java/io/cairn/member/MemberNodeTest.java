@@ -11,7 +11,9 @@ import io.cairn.api.etcdserverpb.PutResponse;
 import io.cairn.api.etcdserverpb.RangeRequest;
 import io.cairn.api.etcdserverpb.RangeResponse;
 import io.cairn.launcher.CairnConfig;
+import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.persistence.mvcc.MvccStore;
+import io.cairn.raft.log.RaftLogSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -34,8 +36,16 @@ class MemberNodeTest {
 
   @BeforeEach
   void start() {
-    // application.conf defines the applier's dispatcher
-    kit = ActorTestKit.create(com.typesafe.config.ConfigFactory.load());
+    kit = newKit();
+  }
+
+  /**
+   * One ActorSystem per member incarnation, as one process: application.conf defines the applier's dispatcher,
+   * the Raft log's journal goes under the data dir.
+   */
+  private ActorTestKit newKit() {
+    return ActorTestKit.create(
+        RaftLogSettings.forDataDir(dataDir).withFallback(com.typesafe.config.ConfigFactory.load()));
   }
 
   @AfterEach
@@ -53,7 +63,8 @@ class MemberNodeTest {
 
   private MemberNode startMember() throws Exception {
     try {
-      MemberNode m = MemberNode.start(config(dataDir), kit.system());
+      CairnConfig config = config(dataDir);
+      MemberNode m = MemberNode.start(config, ClusterPlan.of(config), kit.system());
       m.ready().toCompletableFuture().get(20, TimeUnit.SECONDS);
       return m;
     } catch (UnsupportedOperationException stub) {
@@ -84,8 +95,10 @@ class MemberNodeTest {
       assertTrue(appliedBefore >= 3); // leader's empty entry, publish, cluster version, the put
     } finally {
       member.close();
+      kit.shutdownTestKit(); // the process ends: its Raft log's journal closes with the system
     }
 
+    kit = newKit();
     MemberNode restarted = startMember();
     try {
       assertEquals(3, restarted.raftStatus().term()); // one more election, as etcd

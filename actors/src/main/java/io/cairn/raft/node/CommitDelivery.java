@@ -33,6 +33,11 @@ final class CommitDelivery {
     this.maxBatchBytes = maxBatchBytes;
   }
 
+  /** A snapshot brought the store to index: entries up to it are never handed over. */
+  void skipTo(long index) {
+    deliveredIndex = Math.max(deliveredIndex, index);
+  }
+
   void deliverUpTo(long commitIndex) {
     while (deliveredIndex < commitIndex) {
       long to = Math.min(commitIndex, deliveredIndex + maxBatchEntries);

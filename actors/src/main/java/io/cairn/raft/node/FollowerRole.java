@@ -64,7 +64,13 @@ final class FollowerRole extends RoleBehavior {
         }
       }
       case READ_INDEX -> refuseReadIndex(m);
-      case SNAPSHOT -> RaftCore.RAFT_LOG.warn("{} cannot install snapshots yet", core.idHex());
+      case SNAPSHOT -> {
+        core.clock.reset();
+        if (core.leaderId != m.getFrom()) {
+          core.leaderHeard(m.getFrom());
+        }
+        core.followerSnapshots.onChunk(m);
+      }
       default -> {
         // Vote responses, append responses, forwarded proposals: not for a follower.
       }
@@ -74,6 +80,11 @@ final class FollowerRole extends RoleBehavior {
 
   private void onAppend(long from, AppendEntries append) {
     core.clock.reset();
+    if (core.followerSnapshots.installing()) {
+      // The log is about to be replaced by the snapshot: nothing may be appended meanwhile (§7); the
+      // leader sends again after our done.
+      return;
+    }
     if (core.leaderId != from) {
       // Same term, new leader heard from (we were follower without a leader, or restarted).
       core.leaderHeard(from);

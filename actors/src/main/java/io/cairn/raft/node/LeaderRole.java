@@ -101,7 +101,7 @@ final class LeaderRole extends RoleBehavior {
     if (prevIndex < core.log.snapshotMeta().getIndex()) {
       // §7: the entries it needs are compacted away; it needs the applied state.
       progress.becomeSnapshot();
-      core.snapshotSender.sendSnapshot(progress.memberId, core.log.snapshotMeta());
+      core.snapshotSender.sendSnapshot(new Link(progress.memberId, core.term));
       return;
     }
     long lastIndex = core.log.lastIndex();
@@ -199,6 +199,7 @@ final class LeaderRole extends RoleBehavior {
   @Override
   Behavior<Object> onTick() {
     core.clock.tick();
+    core.snapshotSender.onTick();
     if (core.clock.electionTimeoutPassed()) {
       core.clock.reset();
       if (!quorumActive()) {
@@ -307,6 +308,13 @@ final class LeaderRole extends RoleBehavior {
           onPropose(proposal);
         }
       }
+      case SNAPSHOT_RESPONSE -> {
+        Progress progress = peers.get(m.getFrom());
+        if (progress != null) {
+          progress.recentActive = true;
+          core.snapshotSender.onResponse(m.getFrom(), m.getSnapshotResponse());
+        }
+      }
       case VOTE_RESPONSE, APPEND, SNAPSHOT -> {
         // Late votes; an append in our own term cannot come from another leader (Election Safety).
       }
@@ -319,5 +327,94 @@ final class LeaderRole extends RoleBehavior {
   @Override
   Behavior<Object> onCampaign() {
     return this; // already leader
+  }
+
+  // --- snapshots (Raft §7) --------------------------------------------------------------------------------
+
+  /** The follower installed a snapshot at matchIndex: resume replication after it. */
+  private void snapshotDone(long followerId, long matchIndex) {
+    Progress progress = peers.get(followerId);
+    if (progress == null || progress.state != Progress.State.SNAPSHOT) {
+      return;
+    }
+    RaftCore.RAFT_LOG.info("{} snapshot to {} done, follower at index {}",
+        core.idHex(), Long.toHexString(followerId), matchIndex);
+    progress.snapshotDone(matchIndex);
+    maybeCommit();
+    sendAppend(progress);
+  }
+
+  private void snapshotFailed(long followerId, String reason) {
+    Progress progress = peers.get(followerId);
+    if (progress == null || progress.state != Progress.State.SNAPSHOT) {
+      return;
+    }
+    RaftCore.RAFT_LOG.warn("{} snapshot to {} failed: {}", core.idHex(), Long.toHexString(followerId), reason);
+    progress.snapshotFailed(); // the next heartbeat's probe starts a new transfer if still needed
+  }
+
+  /** One transfer's view of this leadership; stale once the node is no longer leader in that term. */
+  private final class Link implements SnapshotLink {
+    private final long followerId;
+    private final long term;
+    private final akka.actor.typed.ActorRef<Object> self = core.ctx.getSelf();
+
+    Link(long followerId, long term) {
+      this.followerId = followerId;
+      this.term = term;
+    }
+
+    private boolean stale() {
+      return core.role != RaftRole.LEADER || core.term != term;
+    }
+
+    @Override
+    public long followerId() {
+      return followerId;
+    }
+
+    @Override
+    public long term() {
+      return term;
+    }
+
+    @Override
+    public void runOnNode(Runnable task) {
+      self.tell(new RaftNode.RunOnNode(task));
+    }
+
+    @Override
+    public long termAt(long index) {
+      if (stale() || index < core.log.snapshotMeta().getIndex() || index > core.log.lastIndex()) {
+        return -1;
+      }
+      return core.log.term(index);
+    }
+
+    @Override
+    public io.cairn.api.raft.ConfState confState() {
+      return LogCompaction.confState(core.settings);
+    }
+
+    @Override
+    public void send(io.cairn.api.raft.InstallSnapshot chunk) {
+      if (!stale()) {
+        core.send(core.message(followerId, term).setSnapshot(chunk));
+      }
+    }
+
+    @Override
+    public void done(long matchIndex) {
+      if (!stale()) {
+        snapshotDone(followerId, matchIndex);
+      }
+    }
+
+    @Override
+    public void failed(String reason) {
+      if (!stale()) {
+        snapshotFailed(followerId, reason);
+      }
+    }
   }
 }

@@ -60,6 +60,20 @@ final class Progress {
     inflights.clear();
   }
 
+  /**
+   * The follower installed a snapshot at index (Raft §7): replication resumes from index + 1, probing
+   * first as etcd does after a snapshot.
+   */
+  void snapshotDone(long index) {
+    matchIndex = Math.max(matchIndex, index);
+    becomeProbe();
+  }
+
+  /** The transfer failed: probe again from the last known match (a probe below the log starts another). */
+  void snapshotFailed() {
+    becomeProbe();
+  }
+
   /** A success for index: true if it moved the follower forward. */
   boolean acknowledge(long index) {
     boolean moved = false;

@@ -34,6 +34,8 @@ final class RaftCore {
   final ProposalBuffer proposals;
   final ForwardedReads forwardedReads;
   final SnapshotSender snapshotSender;
+  final FollowerSnapshots followerSnapshots;
+  final LogCompaction compaction;
   private final RaftTransport transport;
   private final CommitDelivery delivery;
   private final RaftStatusSink statusSink;
@@ -57,14 +59,14 @@ final class RaftCore {
       RaftTransport transport,
       ActorRef<Committed> applier,
       RaftStatusSink statusSink,
-      SnapshotSender snapshotSender,
+      RaftSnapshots snapshots,
       Random random) {
     this.ctx = ctx;
     this.settings = settings;
     this.log = log;
     this.transport = transport;
     this.statusSink = statusSink;
-    this.snapshotSender = snapshotSender;
+    this.snapshotSender = snapshots.sender();
     this.idHex = Long.toHexString(settings.memberId());
     this.clock = new ElectionClock(settings.electionTicks(), random);
     this.proposals = new ProposalBuffer(
@@ -79,6 +81,8 @@ final class RaftCore {
     this.durableIndex = log.lastIndex(); // recovered from disk
     this.delivery = new CommitDelivery(
         log, applier, settings.appliedIndex(), settings.maxBatchEntries(), settings.maxBatchBytes());
+    this.followerSnapshots = new FollowerSnapshots(this, snapshots);
+    this.compaction = new LogCompaction(this);
   }
 
   Behavior<Object> start() {
@@ -105,6 +109,9 @@ final class RaftCore {
   // --- transitions (etcd's becomeFollower / becomePreCandidate / becomeCandidate / becomeLeader) -------
 
   RoleBehavior becomeFollower(long newTerm, long newLeaderId) {
+    if (role == RaftRole.LEADER) {
+      snapshotSender.abortAll(); // transfers belong to a leadership that ended
+    }
     if (newTerm != term) {
       term = newTerm;
       vote = 0;
@@ -234,6 +241,31 @@ final class RaftCore {
             ctx.getSelf().tell(new RaftNode.PersistFailed(error));
           }
         });
+  }
+
+  /** Stops the node if a durable write fails (nothing to do on success). */
+  void pipeFailure(CompletionStage<?> stage) {
+    stage.whenComplete((v, error) -> {
+      if (error != null) {
+        ctx.getSelf().tell(new RaftNode.PersistFailed(error));
+      }
+    });
+  }
+
+  /**
+   * The store now holds a snapshot at meta.index (Raft §7): the log is replaced by the snapshot point,
+   * everything up to it counts as committed and applied. Completes when the reset is durable, together
+   * with every append issued before it.
+   */
+  CompletionStage<Void> restoreTo(io.cairn.api.raft.SnapshotMeta meta) {
+    allAppendsDurable = allAppendsDurable.thenCombine(log.resetToSnapshot(meta), (a, b) -> null);
+    delivery.skipTo(meta.getIndex());
+    compaction.restored(meta.getIndex());
+    if (meta.getIndex() > commitIndex) {
+      commitIndex = meta.getIndex();
+      publishStatus();
+    }
+    return allAppendsDurable;
   }
 
   <T> void pipe(CompletionStage<T> stage, Supplier<Object> onSuccess) {

@@ -68,6 +68,16 @@ public final class RaftNode {
   /** A durable write failed: the member must stop (etcd panics), its state on disk is unknown. */
   record PersistFailed(Throwable cause) {}
 
+  /** Work a {@link SnapshotSender} brings back onto the node's actor ({@link SnapshotLink#runOnNode}). */
+  record RunOnNode(Runnable task) {}
+
+  /** The member installed the received snapshot (or failed to: error set); now reset the log to it. */
+  record SnapshotInstalled(io.cairn.api.raft.SnapshotMeta meta, java.nio.file.Path file, long leaderId,
+      long term, Throwable error) {}
+
+  /** The log reset to the installed snapshot is durable: answer the leader done (Raft §7). */
+  record SnapshotPersisted(io.cairn.api.raft.SnapshotMeta meta, long leaderId, long term) {}
+
   /**
    * The node for the member: ticks from a timer every heartbeatIntervalMs, election timeouts randomized
    * from settings.randomSeed(), no snapshot support yet.
@@ -78,9 +88,37 @@ public final class RaftNode {
       RaftTransport transport,
       ActorRef<Committed> applier,
       RaftStatusSink statusSink) {
-    return create(settings, log, transport, applier, statusSink, SnapshotSender.NONE,
-            new Random(settings.randomSeed()), true)
+    return create(settings, log, transport, applier, statusSink, RaftSnapshots.NONE);
+  }
+
+  /**
+   * The node for the member, with snapshots (Raft §7): the leader sends its store to followers behind its
+   * compacted log, a follower installs what it receives. The member must send {@link LogCommand.Applied}
+   * after each applied batch, which drives log compaction (settings.snapshotCount()).
+   */
+  public static Behavior<LogCommand> create(
+      RaftSettings settings,
+      RaftLogStore log,
+      RaftTransport transport,
+      ActorRef<Committed> applier,
+      RaftStatusSink statusSink,
+      RaftSnapshots snapshots) {
+    return create(settings, log, transport, applier, statusSink, snapshots, new Random(settings.randomSeed()), true)
         .narrow();
+  }
+
+  /** The full node with a snapshot sender only (followers cannot install). */
+  public static Behavior<Object> create(
+      RaftSettings settings,
+      RaftLogStore log,
+      RaftTransport transport,
+      ActorRef<Committed> applier,
+      RaftStatusSink statusSink,
+      SnapshotSender snapshotSender,
+      Random random,
+      boolean tickTimer) {
+    return create(settings, log, transport, applier, statusSink, RaftSnapshots.senderOnly(snapshotSender), random,
+        tickTimer);
   }
 
   /**
@@ -93,7 +131,7 @@ public final class RaftNode {
       RaftTransport transport,
       ActorRef<Committed> applier,
       RaftStatusSink statusSink,
-      SnapshotSender snapshotSender,
+      RaftSnapshots snapshots,
       Random random,
       boolean tickTimer) {
     return Behaviors.setup(
@@ -107,7 +145,7 @@ public final class RaftNode {
                         Tick.INSTANCE, Duration.ofMillis(settings.heartbeatIntervalMs()));
                   }
                   RaftCore core =
-                      new RaftCore(ctx, settings, log, transport, applier, statusSink, snapshotSender, random);
+                      new RaftCore(ctx, settings, log, transport, applier, statusSink, snapshots, random);
                   return core.start();
                 }));
   }

@@ -12,6 +12,9 @@ import java.util.Set;
  * @param maxPendingProposals proposals buffered while no leader is known (beyond: dropped, the member's
  *     proposal timeout answers the client)
  * @param maxPendingReads ReadIndex requests queued on one node (beyond: dropped, the member's wait times out)
+ * @param snapshotCount applied entries between two log compactions (etcd's --snapshot-count, 100000)
+ * @param snapshotCatchUpEntries entries kept in the log behind the applied index at a compaction, so
+ *     slightly slow followers catch up from the log rather than by snapshot (etcd's SnapshotCatchUpEntries)
  */
 public record RaftSettings(
     long memberId,
@@ -28,7 +31,14 @@ public record RaftSettings(
     int maxPendingProposals,
     int maxPendingReads,
     long appliedIndex,
-    long randomSeed) {
+    long randomSeed,
+    long snapshotCount,
+    long snapshotCatchUpEntries) {
+
+  /** etcd's DefaultSnapshotCount. */
+  public static final long DEFAULT_SNAPSHOT_COUNT = 100_000;
+  /** etcd's DefaultSnapshotCatchUpEntries. */
+  public static final long DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES = 5_000;
 
   public static final long DEFAULT_HEARTBEAT_INTERVAL_MS = 100;
   public static final long DEFAULT_ELECTION_TIMEOUT_MS = 1000;
@@ -45,10 +55,23 @@ public record RaftSettings(
     if (heartbeatIntervalMs < 1 || electionTimeoutMs < heartbeatIntervalMs) {
       throw new IllegalArgumentException("need 1 <= heartbeatIntervalMs <= electionTimeoutMs");
     }
+    if (snapshotCount < 1 || snapshotCatchUpEntries < 0) {
+      throw new IllegalArgumentException("need snapshotCount >= 1 and snapshotCatchUpEntries >= 0");
+    }
     if (maxInflightAppends < 1 || maxAppendBytes < 1 || maxInflightBytes < 1 || maxBatchEntries < 1
         || maxBatchBytes < 1 || maxPendingProposals < 1 || maxPendingReads < 1) {
       throw new IllegalArgumentException("every bound must be positive");
     }
+  }
+
+  /** Without the compaction settings: etcd's defaults for them. */
+  public RaftSettings(long memberId, Set<Long> voters, Set<Long> learners, long clusterId,
+      long heartbeatIntervalMs, long electionTimeoutMs, int maxInflightAppends, long maxAppendBytes,
+      long maxInflightBytes, int maxBatchEntries, long maxBatchBytes, int maxPendingProposals,
+      int maxPendingReads, long appliedIndex, long randomSeed) {
+    this(memberId, voters, learners, clusterId, heartbeatIntervalMs, electionTimeoutMs, maxInflightAppends,
+        maxAppendBytes, maxInflightBytes, maxBatchEntries, maxBatchBytes, maxPendingProposals, maxPendingReads,
+        appliedIndex, randomSeed, DEFAULT_SNAPSHOT_COUNT, DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES);
   }
 
   /** Settings with etcd's defaults for the bounds; appliedIndex 0. */
@@ -64,13 +87,20 @@ public record RaftSettings(
   public RaftSettings withAppliedIndex(long index) {
     return new RaftSettings(memberId, voters, learners, clusterId, heartbeatIntervalMs, electionTimeoutMs,
         maxInflightAppends, maxAppendBytes, maxInflightBytes, maxBatchEntries, maxBatchBytes,
-        maxPendingProposals, maxPendingReads, index, randomSeed);
+        maxPendingProposals, maxPendingReads, index, randomSeed, snapshotCount, snapshotCatchUpEntries);
   }
 
   public RaftSettings withLearners(Set<Long> learnerIds) {
     return new RaftSettings(memberId, voters, learnerIds, clusterId, heartbeatIntervalMs, electionTimeoutMs,
         maxInflightAppends, maxAppendBytes, maxInflightBytes, maxBatchEntries, maxBatchBytes,
-        maxPendingProposals, maxPendingReads, appliedIndex, randomSeed);
+        maxPendingProposals, maxPendingReads, appliedIndex, randomSeed, snapshotCount, snapshotCatchUpEntries);
+  }
+
+  /** Compacts the log every count applied entries, keeping catchUpEntries behind the applied index. */
+  public RaftSettings withSnapshotCount(long count, long catchUpEntries) {
+    return new RaftSettings(memberId, voters, learners, clusterId, heartbeatIntervalMs, electionTimeoutMs,
+        maxInflightAppends, maxAppendBytes, maxInflightBytes, maxBatchEntries, maxBatchBytes,
+        maxPendingProposals, maxPendingReads, appliedIndex, randomSeed, count, catchUpEntries);
   }
 
   /** Election timeout in ticks (etcd's ElectionTick); at least 1. */

@@ -37,6 +37,10 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
         .onMessage(RaftNode.CampaignPersisted.class, this::onCampaignPersisted)
         .onMessageEquals(RaftNode.StartReadRound.INSTANCE, this::onStartReadRound)
         .onMessage(RaftNode.PersistFailed.class, this::onPersistFailed)
+        .onMessage(LogCommand.Applied.class, this::onApplied)
+        .onMessage(RaftNode.RunOnNode.class, this::onRunOnNode)
+        .onMessage(RaftNode.SnapshotInstalled.class, this::onSnapshotInstalled)
+        .onMessage(RaftNode.SnapshotPersisted.class, this::onSnapshotPersisted)
         .build();
   }
 
@@ -173,6 +177,26 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
   private Behavior<Object> onAppendPersistedCommon(RaftNode.AppendPersisted persisted) {
     core.markDurable(persisted.lastIndex(), persisted.lastTerm());
     return onAppendPersisted(persisted);
+  }
+
+  private Behavior<Object> onApplied(LogCommand.Applied applied) {
+    core.compaction.onApplied(applied.index());
+    return this;
+  }
+
+  private Behavior<Object> onRunOnNode(RaftNode.RunOnNode run) {
+    run.task().run();
+    return this;
+  }
+
+  private Behavior<Object> onSnapshotInstalled(RaftNode.SnapshotInstalled installed) {
+    core.followerSnapshots.onInstalled(installed);
+    return this;
+  }
+
+  private Behavior<Object> onSnapshotPersisted(RaftNode.SnapshotPersisted persisted) {
+    core.followerSnapshots.onPersisted(persisted);
+    return this;
   }
 
   private Behavior<Object> onInspect(RaftNode.Inspect inspect) {

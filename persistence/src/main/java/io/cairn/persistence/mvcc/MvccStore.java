@@ -43,9 +43,12 @@ import org.iq80.leveldb.WriteOptions;
  */
 public final class MvccStore implements AutoCloseable {
   private final Path dir;
-  private final DB db;
-  private final SharedState state;
-  private final Compactor compactor;
+  private final StoreOptions options;
+  // Replaced as a whole by installSnapshot, under the lifecycle write lock: every use of db goes through
+  // enter() (the read lock), so a reader sees the old or the new store, never a mix.
+  private volatile DB db;
+  private volatile SharedState state;
+  private volatile Compactor compactor;
   /** Held (shared) by every use of {@link #db}; {@link #close()} takes it exclusively. */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
@@ -53,13 +56,19 @@ public final class MvccStore implements AutoCloseable {
 
   private MvccStore(Path dir, DB db, Recovery.Result recovered, StoreOptions options) {
     this.dir = dir;
-    this.db = db;
+    this.options = options;
+    adopt(db, recovered);
+  }
+
+  /** Takes db and its recovered state as the store's content (open, or installSnapshot under the lock). */
+  private void adopt(DB newDb, Recovery.Result recovered) {
+    this.db = newDb;
     this.state = recovered.state();
     this.compactor =
         new Compactor(
-            db,
+            newDb,
             options.compactionBatchLimit(),
-            state.liveBytes,
+            recovered.state().liveBytes,
             recovered.finishedCompact(),
             options.afterCompactionChunk());
     if (recovered.scheduledCompact() > recovered.finishedCompact()) {
@@ -74,6 +83,7 @@ public final class MvccStore implements AutoCloseable {
   }
 
   static MvccStore open(Path dir, StoreOptions options) throws IOException {
+    StoreSwap.recover(dir); // finishes or undoes an installSnapshot interrupted by a crash
     Files.createDirectories(dir);
     DB db = openDb(dir);
     try {
@@ -264,6 +274,7 @@ public final class MvccStore implements AutoCloseable {
   /** Bytes the store takes on disk. */
   public long dbSizeBytes() {
     long total = 0;
+    Lock g = enter(); // installSnapshot moves the directory under the write lock
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
       for (Path f : files) {
         try {
@@ -274,6 +285,8 @@ public final class MvccStore implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } finally {
+      g.unlock();
     }
     return total;
   }
@@ -297,13 +310,72 @@ public final class MvccStore implements AutoCloseable {
     }
   }
 
-  /** Streams a consistent copy of the whole store, ending with an integrity checksum. */
-  public void writeSnapshot(OutputStream out) throws IOException {
+  /**
+   * Streams a consistent copy of the whole store, ending with an integrity checksum, and returns the Raft
+   * index of the last batch the copy contains (its applied index: what a Raft §7 snapshot's meta.index
+   * must be). The term is not the store's business: the Raft log knows the term of that index.
+   */
+  public long writeSnapshot(OutputStream out) throws IOException {
     Lock g = enter();
     try (Snapshot snap = db.getSnapshot()) {
-      SnapshotFormat.write(db, scanOptions(snap), out);
+      ReadOptions ro = scanOptions(snap);
+      byte[] applied = db.get(LevelDbKeys.APPLIED_INDEX, ro);
+      SnapshotFormat.write(db, ro, out);
+      return applied == null ? 0 : LevelDbKeys.bytesLong(applied);
     } finally {
       g.unlock();
+    }
+  }
+
+  /**
+   * Replaces the whole content of the store, in place, by a snapshot file written by {@link #writeSnapshot}
+   * (Raft §7 InstallSnapshot on a follower; etcd's applySnapshot swapping in the leader's backend). The
+   * file is verified while it is loaded into a LevelDB directory beside the store; a corrupt or truncated
+   * file fails with an IOException and the store stays as it was. Only then, under the store's exclusive
+   * lock, the directories are swapped and the key index, leases and alarms rebuilt ({@link Recovery}):
+   * readers on other threads wait for the swap and see the old or the new content, never a mix.
+   * Afterwards appliedIndex() and currentRevision() are the snapshot's.
+   *
+   * <p>Apply thread only, with no batch open. A crash during the swap is repaired by the next open.
+   * Pending {@link #compactionFinished} futures of the old content fail (that content is gone).
+   */
+  public void installSnapshot(Path snapshotFile) throws IOException {
+    if (openBatch != null) {
+      throw new IllegalStateException("cannot install a snapshot while an ApplyBatch is open");
+    }
+    Path staged = StoreSwap.staged(dir);
+    StoreSwap.deleteRecursively(staged);
+    try (InputStream in = Files.newInputStream(snapshotFile)) {
+      SnapshotRestore.restore(in, staged); // verified; leaves nothing behind when it fails
+    }
+    Compactor oldCompactor = compactor;
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        StoreSwap.deleteRecursively(staged);
+        throw new IllegalStateException("store is closed");
+      }
+      oldCompactor.close(); // stops after its chunk in progress; never touches lifecycle
+      db.close();
+      try {
+        StoreSwap.swap(dir, staged);
+      } catch (IOException | RuntimeException e) {
+        // swap put the old directory back: reopen it, the store stays as it was
+        StoreSwap.deleteRecursively(staged);
+        DB old = openDb(dir);
+        adopt(old, Recovery.load(old));
+        throw e;
+      }
+      DB fresh = openDb(dir);
+      try {
+        adopt(fresh, Recovery.load(fresh));
+      } catch (RuntimeException e) {
+        fresh.close();
+        closed = true; // neither old nor new content is usable: the member must stop
+        throw e;
+      }
+    } finally {
+      lifecycle.writeLock().unlock();
     }
   }
 
@@ -323,30 +395,33 @@ public final class MvccStore implements AutoCloseable {
 
   /** The granted leases now, with their attached keys. */
   public Map<Long, LeaseRecord> leases() {
-    state.lock.readLock().lock();
+    SharedState s = state; // one store's state throughout, even across an installSnapshot
+    s.lock.readLock().lock();
     try {
-      return state.leases.records();
+      return s.leases.records();
     } finally {
-      state.lock.readLock().unlock();
+      s.lock.readLock().unlock();
     }
   }
 
   public Optional<LeaseRecord> lease(long id) {
-    state.lock.readLock().lock();
+    SharedState s = state;
+    s.lock.readLock().lock();
     try {
-      return Optional.ofNullable(state.leases.record(id));
+      return Optional.ofNullable(s.leases.record(id));
     } finally {
-      state.lock.readLock().unlock();
+      s.lock.readLock().unlock();
     }
   }
 
   /** The active alarms. */
   public List<AlarmMember> alarms() {
-    state.lock.readLock().lock();
+    SharedState s = state;
+    s.lock.readLock().lock();
     try {
-      return state.alarmList();
+      return s.alarmList();
     } finally {
-      state.lock.readLock().unlock();
+      s.lock.readLock().unlock();
     }
   }
 
