@@ -5,7 +5,6 @@ import akka.actor.typed.DispatcherSelector;
 import akka.grpc.javadsl.ServiceHandler;
 import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
-import akka.http.javadsl.ServerBuilder;
 import akka.http.javadsl.model.HttpEntities;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
@@ -18,6 +17,7 @@ import io.cairn.api.etcdserverpb.MaintenanceHandlerFactory;
 import io.cairn.api.etcdserverpb.WatchHandlerFactory;
 import io.cairn.api.v3electionpb.ElectionHandlerFactory;
 import io.cairn.api.v3lockpb.LockHandlerFactory;
+import io.cairn.grpc.h2.H2cFrontDoor;
 import io.cairn.launcher.CairnConfig;
 import io.cairn.member.MemberApi;
 import java.net.URI;
@@ -29,7 +29,7 @@ import java.util.concurrent.Executor;
 
 /**
  * Serves every etcd service (KV, Watch, Lease, Cluster, Maintenance, Auth, Lock, Election) on each
- * --listen-client-urls address: h2c for http://, TLS for https://. The HTTP/2 server needs
+ * --listen-client-urls address: h2c for http:// (behind {@link H2cFrontDoor}), TLS for https://. The HTTP/2 server needs
  * akka.http.server.preview.enable-http2 = on. Non-gRPC GET /health and /version are answered as etcd does.
  */
 public final class GrpcServer {
@@ -39,7 +39,7 @@ public final class GrpcServer {
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = handler(member, system);
     List<CompletableFuture<ServerBinding>> bindings = new ArrayList<>();
     for (URI url : config.listenClientUrls()) {
-      bindings.add(serverAt(url, config, system).bind(handler).toCompletableFuture());
+      bindings.add(bind(url, config, handler, system).toCompletableFuture());
     }
     return CompletableFuture.allOf(bindings.toArray(new CompletableFuture<?>[0]))
         .thenApply(ignored -> bindings.stream().map(CompletableFuture::join).toList());
@@ -75,15 +75,23 @@ public final class GrpcServer {
     };
   }
 
-  private static ServerBuilder serverAt(URI url, CairnConfig config, ActorSystem<?> system) {
+  /**
+   * h2c goes through {@link H2cFrontDoor}: etcd 3.4 clients send ":authority: http://host:port" there, which Akka HTTP
+   * rejects. Over TLS they send a plain host:port (the TLS server name), so https binds Akka HTTP directly.
+   */
+  private static CompletionStage<ServerBinding> bind(
+      URI url, CairnConfig config, Function<HttpRequest, CompletionStage<HttpResponse>> handler, ActorSystem<?> system) {
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase();
     if (url.getHost() == null || url.getPort() < 0) {
       throw new IllegalArgumentException("listen client URL needs a host and a port: " + url);
     }
-    ServerBuilder server = Http.get(system).newServerAt(url.getHost(), url.getPort());
     return switch (scheme) {
-      case "http" -> server;
-      case "https" -> server.enableHttps(TlsContexts.server(config.clientTls()));
+      case "http" -> H2cFrontDoor.bind(url.getHost(), url.getPort(), handler, system);
+      case "https" ->
+          Http.get(system)
+              .newServerAt(url.getHost(), url.getPort())
+              .enableHttps(TlsContexts.server(config.clientTls()))
+              .bind(handler);
       default -> throw new IllegalArgumentException("unsupported listen client URL scheme: " + url);
     };
   }

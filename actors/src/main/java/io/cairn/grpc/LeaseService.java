@@ -2,6 +2,7 @@ package io.cairn.grpc;
 
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
+import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import io.cairn.api.etcdserverpb.InternalRaftRequest;
 import io.cairn.api.etcdserverpb.LeaseGrantRequest;
@@ -19,28 +20,39 @@ import io.cairn.api.etcdserverpb.ResponseHeader;
 import io.cairn.member.EtcdError;
 import io.cairn.member.EtcdException;
 import io.cairn.member.MemberApi;
+import io.cairn.grpc.lease.LeaderForwarding;
 import io.cairn.member.lease.LeaseTimeToLive;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * etcd Lease service: grants and revokes through proposals, keep-alives and TTLs through the {@link
- * io.cairn.member.lease.Lessor} (etcdserver/api/v3rpc/lease.go).
+ * etcd Lease service: grants and revokes through proposals, keep-alives and TTLs through the leader's {@link
+ * io.cairn.member.lease.Lessor} (etcdserver/api/v3rpc/lease.go): only the leader (etcd's primary lessor)
+ * tracks deadlines and expires leases, so a follower forwards LeaseKeepAlive and LeaseTimeToLive to it, as
+ * etcd's LeaseRenew and LeaseTimeToLive do (etcdserver/v3_server.go).
  */
 public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
   private final MemberApi member;
   private final ActorSystem<?> system;
   private final LeaseGranter granter;
+  private final LeaderForwarding toLeader;
 
   public LeaseService(MemberApi member, ActorSystem<?> system) {
-    this(member, system, new LeaseGranter(member));
+    this(member, system, new LeaseGranter(member), LeaderForwarding.DEFAULT_TIMEOUT);
   }
 
   LeaseService(MemberApi member, ActorSystem<?> system, LeaseGranter granter) {
+    this(member, system, granter, LeaderForwarding.DEFAULT_TIMEOUT);
+  }
+
+  /** forwardTimeout bounds a request forwarded to the leader, waiting for one included (etcd's ReqTimeout). */
+  LeaseService(MemberApi member, ActorSystem<?> system, LeaseGranter granter, Duration forwardTimeout) {
     this.member = member;
     this.system = system;
     this.granter = granter;
+    this.toLeader = new LeaderForwarding(member, system, forwardTimeout);
   }
 
   @Override
@@ -64,15 +76,24 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
   /**
    * One response per request, in order; the stream's own backpressure bounds it. etcd v3rpc/lease.go
    * leaseKeepAlive: the header is taken before renewing (so a client never sees a keep-alive succeed at a
-   * revision after the lease's revocation) and an unknown lease answers TTL 0, not an error.
+   * revision after the lease's revocation) and an unknown lease answers TTL 0, not an error. On a follower
+   * each request is one LeaseKeepAlive round trip to the leader (etcd LeaseRenew → leasehttp.RenewHTTP).
    */
   @Override
   public Source<LeaseKeepAliveResponse, NotUsed> leaseKeepAlive(Source<LeaseKeepAliveRequest, NotUsed> in) {
-    return GrpcErrors.mapFailures(in.map(this::keepAliveOnce));
+    return GrpcErrors.mapFailures(in.mapAsync(1, this::keepAlive));
   }
 
-  LeaseKeepAliveResponse keepAliveOnce(LeaseKeepAliveRequest request) {
+  CompletionStage<LeaseKeepAliveResponse> keepAlive(LeaseKeepAliveRequest request) {
     ResponseHeader header = member.header();
+    return toLeader.run(
+        () -> keepAliveOnce(request, header),
+        leader -> leader.leaseKeepAlive(Source.single(request))
+            .runWith(Sink.head(), system)
+            .thenApply(reply -> reply.toBuilder().setHeader(header).setID(request.getID()).build()));
+  }
+
+  private LeaseKeepAliveResponse keepAliveOnce(LeaseKeepAliveRequest request, ResponseHeader header) {
     long ttlSeconds;
     try {
       ttlSeconds = member.lessor().keepAlive(request.getID());
@@ -85,23 +106,31 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
     return LeaseKeepAliveResponse.newBuilder().setHeader(header).setID(request.getID()).setTTL(ttlSeconds).build();
   }
 
-  /** etcd v3rpc/lease.go LeaseTimeToLive: an unknown lease is answered with TTL -1, not an error. */
+  /**
+   * etcd v3rpc/lease.go LeaseTimeToLive: an unknown lease is answered with TTL -1, not an error. A follower
+   * asks the leader (etcd LeaseTimeToLive → leasehttp.TimeToLiveHTTP) and answers with its own header.
+   */
   @Override
   public CompletionStage<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest in) {
     return GrpcErrors.call(
-        () -> {
-          Optional<LeaseTimeToLive> ttl = member.lessor().timeToLive(in.getID(), in.getKeys());
-          LeaseTimeToLiveResponse.Builder out =
-              LeaseTimeToLiveResponse.newBuilder().setHeader(member.header()).setID(in.getID());
-          if (ttl.isEmpty()) {
-            out.setTTL(-1);
-          } else {
-            out.setTTL(ttl.get().remainingSeconds())
-                .setGrantedTTL(ttl.get().grantedTtlSeconds())
-                .addAllKeys(ttl.get().keys());
-          }
-          return CompletableFuture.completedFuture(out.build());
-        });
+        () -> toLeader.run(
+            () -> timeToLiveHere(in),
+            leader -> leader.leaseTimeToLive(in)
+                .thenApply(reply -> reply.toBuilder().setHeader(member.header()).build())));
+  }
+
+  private LeaseTimeToLiveResponse timeToLiveHere(LeaseTimeToLiveRequest in) {
+    Optional<LeaseTimeToLive> ttl = member.lessor().timeToLive(in.getID(), in.getKeys());
+    LeaseTimeToLiveResponse.Builder out =
+        LeaseTimeToLiveResponse.newBuilder().setHeader(member.header()).setID(in.getID());
+    if (ttl.isEmpty()) {
+      out.setTTL(-1);
+    } else {
+      out.setTTL(ttl.get().remainingSeconds())
+          .setGrantedTTL(ttl.get().grantedTtlSeconds())
+          .addAllKeys(ttl.get().keys());
+    }
+    return out.build();
   }
 
   @Override

@@ -22,7 +22,12 @@ import io.cairn.persistence.mvcc.MvccException;
 import io.cairn.persistence.mvcc.MvccStore;
 import io.cairn.raft.Committed;
 import io.cairn.raft.CommittedEntry;
+import io.cairn.api.raft.SnapshotMeta;
+import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,8 +40,12 @@ import org.slf4j.LoggerFactory;
  * The single applier (etcd's applierV3 on the apply loop): applies each committed batch to the store as one
  * write batch, makes it durable, and only then answers the proposals, publishes the events and tells the
  * lessor. Runs on its own one-thread dispatcher ({@link #DISPATCHER}) so apply never competes with gRPC.
+ *
+ * <p>Its messages: {@link Committed} batches from the Raft node, and {@link Install} (a snapshot received from
+ * the leader, Raft §7), which the node sends after every batch it handed over before, so the install sees the
+ * store exactly as those batches left it. Accepts {@code Object}: Committed belongs to the raft package.
  */
-public final class Applier extends AbstractBehavior<Committed> {
+public final class Applier extends AbstractBehavior<Object> {
   public static final String DISPATCHER = "cairn.applier-dispatcher";
   /**
    * Store meta: the term of the last applied entry, 8 bytes big-endian. The Raft log holds the hard state; this
@@ -46,6 +55,14 @@ public final class Applier extends AbstractBehavior<Committed> {
   public static final String META_CLUSTER_VERSION = "cluster/version";
 
   private static final Logger LOG = LoggerFactory.getLogger(Applier.class);
+  /** etcd's etcdserver logger: the snapshot lines an operator greps for are etcd's. */
+  private static final Logger SERVER_LOG = LoggerFactory.getLogger("etcdserver");
+
+  /**
+   * Replace the store by the snapshot in file (taken by the leader at meta.index), then complete done; done
+   * fails (the store unchanged) when the file cannot be installed.
+   */
+  public record Install(Path file, SnapshotMeta meta, CompletableFuture<Void> done) {}
 
   /** Static parts of the header; revision and raft_term are filled per response. */
   public record Identity(long clusterId, long memberId) {}
@@ -61,10 +78,15 @@ public final class Applier extends AbstractBehavior<Committed> {
   private final ApplyListener listener;
   private final Identity identity;
   private final long minLeaseTtlSeconds;
+  private final LongConsumer appliedSink;
   private Map<String, byte[]> pendingMeta;
   private long persistedTerm;
 
-  public static Behavior<Committed> create(
+  /**
+   * @param appliedSink told the applied index after each durable batch and each installed snapshot (the
+   *     member forwards it to the Raft node as LogCommand.Applied, which drives log compaction, Raft §7)
+   */
+  public static Behavior<Object> create(
       MvccStore store,
       ProposalRegistry registry,
       AppliedIndex appliedIndex,
@@ -72,16 +94,17 @@ public final class Applier extends AbstractBehavior<Committed> {
       ApplyListener listener,
       Identity identity,
       long minLeaseTtlSeconds,
-      Map<String, byte[]> bootstrapMeta) {
+      Map<String, byte[]> bootstrapMeta,
+      LongConsumer appliedSink) {
     return Behaviors.setup(
         ctx ->
             new Applier(
                 ctx, store, registry, appliedIndex, alarmState, listener, identity, minLeaseTtlSeconds,
-                bootstrapMeta));
+                bootstrapMeta, appliedSink));
   }
 
   private Applier(
-      ActorContext<Committed> context,
+      ActorContext<Object> context,
       MvccStore store,
       ProposalRegistry registry,
       AppliedIndex appliedIndex,
@@ -89,8 +112,10 @@ public final class Applier extends AbstractBehavior<Committed> {
       ApplyListener listener,
       Identity identity,
       long minLeaseTtlSeconds,
-      Map<String, byte[]> bootstrapMeta) {
+      Map<String, byte[]> bootstrapMeta,
+      LongConsumer appliedSink) {
     super(context);
+    this.appliedSink = appliedSink;
     this.store = store;
     this.registry = registry;
     this.appliedIndex = appliedIndex;
@@ -108,11 +133,41 @@ public final class Applier extends AbstractBehavior<Committed> {
   }
 
   @Override
-  public Receive<Committed> createReceive() {
-    return newReceiveBuilder().onMessage(Committed.class, this::onCommitted).build();
+  public Receive<Object> createReceive() {
+    return newReceiveBuilder()
+        .onMessage(Committed.class, this::onCommitted)
+        .onMessage(Install.class, this::onInstall)
+        .build();
   }
 
-  private Behavior<Committed> onCommitted(Committed batch) {
+  /**
+   * Raft §7 receiver step 8, etcd's applySnapshot: the store becomes the leader's snapshot, then everything
+   * derived from the store is rebuilt from it (alarms, leases, membership, watchers) before the applied index
+   * moves and the node hears of it.
+   */
+  private Behavior<Object> onInstall(Install install) {
+    long index = install.meta().getIndex();
+    SERVER_LOG.info("applying snapshot at index {}...", appliedIndex.get());
+    try {
+      store.installSnapshot(install.file());
+    } catch (IOException | RuntimeException e) {
+      // installSnapshot verifies the file before touching the store: it is as it was; the leader starts over.
+      LOG.warn("installing the snapshot at index {} failed; the store is unchanged: {}", index, e.toString());
+      install.done().completeExceptionally(e);
+      return this;
+    }
+    SERVER_LOG.info("raft applied incoming snapshot at index {}", index);
+    persistedTerm = readTerm(store);
+    alarmState.replace(new LinkedHashSet<>(store.alarms()));
+    listener.snapshotInstalled(store.currentRevision());
+    appliedIndex.advance(index);
+    SERVER_LOG.info("finished applying incoming snapshot at index {}", index);
+    install.done().complete(null);
+    appliedSink.accept(index);
+    return this;
+  }
+
+  private Behavior<Object> onCommitted(Committed batch) {
     if (batch.lastIndex() <= appliedIndex.get()) {
       return this; // already applied (a replayed batch): apply at most once
     }
@@ -148,6 +203,7 @@ public final class Applier extends AbstractBehavior<Committed> {
     persistedTerm = batch.lastTerm();
     alarmState.replace(alarms);
     appliedIndex.advance(batch.lastIndex());
+    appliedSink.accept(batch.lastIndex()); // durable: the log may forget it (Raft §7, etcd's triggerSnapshot)
     for (Outcome o : outcomes) {
       if (o.error != null) {
         registry.fail(o.id, o.error);

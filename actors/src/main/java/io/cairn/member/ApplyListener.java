@@ -17,4 +17,10 @@ public interface ApplyListener {
 
   /** A member's published attributes (etcd's publish) were applied. */
   void memberPublished(MemberAttributes attributes);
+
+  /**
+   * The store was replaced by a snapshot now at revision (Raft §7): rebuild what is derived from it (leases,
+   * membership, watchers). The applier has already taken the snapshot's alarms.
+   */
+  void snapshotInstalled(long revision);
 }

@@ -7,7 +7,6 @@ import akka.actor.typed.Terminated;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import io.cairn.launcher.config.CapnslogMarkers;
-import io.cairn.raft.Committed;
 import io.cairn.raft.LogCommand;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -30,12 +29,12 @@ final class MemberGuardian {
   private MemberGuardian() {}
 
   /**
-   * @param consensus the Raft node's behavior, given the applier it hands committed batches to
+   * @param consensus the Raft node's behavior, given the applier it hands committed batches and snapshots to
    * @param logRef completed with the Raft node once spawned (or failed if spawning fails)
    */
   static Behavior<Stop> create(
-      Behavior<Committed> applier,
-      Function<ActorRef<Committed>, Behavior<LogCommand>> consensus,
+      Behavior<Object> applier,
+      Function<ActorRef<Object>, Behavior<LogCommand>> consensus,
       Optional<Behavior<AutoCompactor.Command>> compactor,
       CompletableFuture<ActorRef<LogCommand>> logRef,
       CompletableFuture<Void> stopped) {
@@ -52,12 +51,12 @@ final class MemberGuardian {
 
   private static Behavior<Stop> spawnChildren(
       ActorContext<Stop> ctx,
-      Behavior<Committed> applier,
-      Function<ActorRef<Committed>, Behavior<LogCommand>> consensus,
+      Behavior<Object> applier,
+      Function<ActorRef<Object>, Behavior<LogCommand>> consensus,
       Optional<Behavior<AutoCompactor.Command>> compactor,
       CompletableFuture<ActorRef<LogCommand>> logRef,
       CompletableFuture<Void> stopped) {
-    ActorRef<Committed> applierRef = ctx.spawn(applier, "applier", DispatcherSelector.fromConfig(Applier.DISPATCHER));
+    ActorRef<Object> applierRef = ctx.spawn(applier, "applier", DispatcherSelector.fromConfig(Applier.DISPATCHER));
     ActorRef<LogCommand> raft = ctx.spawn(consensus.apply(applierRef), "raft");
     ctx.watch(raft);
     ctx.watch(applierRef);

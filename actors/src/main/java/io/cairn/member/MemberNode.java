@@ -28,6 +28,11 @@ import io.cairn.raft.node.RaftNode;
 import io.cairn.raft.node.RaftNodeStatus;
 import io.cairn.raft.node.RaftRole;
 import io.cairn.raft.node.RaftSettings;
+import io.cairn.raft.node.RaftSnapshots;
+import io.cairn.raft.node.SnapshotSender;
+import io.cairn.raft.snapshot.SnapshotReceiver;
+import io.cairn.raft.snapshot.StoreSnapshotSender;
+import akka.actor.typed.DispatcherSelector;
 import io.cairn.raft.transport.ClusterTransport;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -226,29 +231,56 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       public void memberPublished(MemberAttributes attributes) {
         membership.published(attributes);
       }
+
+      @Override
+      public void snapshotInstalled(long revision) {
+        // etcd applySnapshot: lessor.Recover, membership from the new backend, watchers synced to the new store
+        lessor.restore();
+        membership.recover(store);
+        watchHub.restored(revision);
+      }
     };
+    CompletableFuture<ActorRef<LogCommand>> logRef = new CompletableFuture<>();
     var applier =
         Applier.create(
             store, registry, appliedIndex, alarms, listener,
             new Applier.Identity(cluster.clusterId(), cluster.memberId()),
-            minLeaseTtlSeconds(config), fresh ? ClusterBootstrap.meta(cluster) : Map.of());
+            minLeaseTtlSeconds(config), fresh ? ClusterBootstrap.meta(cluster) : Map.of(),
+            // A batch applied before the node is known only delays compaction to the next one.
+            index -> logRef.thenAccept(node -> node.tell(new LogCommand.Applied(index))));
     var compactor =
         AutoCompactor.fromConfig(
             config.autoCompactionMode(), config.autoCompactionRetention(), store::currentRevision,
             rev -> propose(InternalRaftRequest.newBuilder()
                 .setCompaction(CompactionRequest.newBuilder().setRevision(rev)).build()));
     RaftSettings settings = raftSettings(config, cluster, appliedIndex.get(), transport.maxMessageBytes());
-    CompletableFuture<ActorRef<LogCommand>> logRef = new CompletableFuture<>();
     guardian =
         system.systemActorOf(
             MemberGuardian.create(
                 applier,
-                applierRef -> RaftNode.create(settings, raftLog, transport, applierRef, status -> raft = status),
+                applierRef -> RaftNode.create(settings, raftLog, transport, applierRef.narrow(),
+                    status -> raft = status, snapshots(applierRef)),
                 compactor, logRef, stopped),
             "member-" + self, Props.empty());
     log = logRef.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
     lessor.start();
     publish(fresh);
+  }
+
+  /**
+   * Raft §7 for this member: as leader it streams its store (written on the blocking dispatcher) to followers
+   * behind its compacted log; as follower it receives chunks under member/snap and has the applier install the
+   * file, queued behind every batch the node handed over before.
+   */
+  private RaftSnapshots snapshots(ActorRef<Object> applierRef) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    SnapshotSender sender = SnapshotTransferLog.sender(StoreSnapshotSender.forMember(
+        config.dataDir(), SnapshotTransferLog.source(store::writeSnapshot), blocking));
+    return new RaftSnapshots(sender, SnapshotReceiver.forMember(config.dataDir()), (file, meta) -> {
+      CompletableFuture<Void> installed = new CompletableFuture<>();
+      applierRef.tell(new Applier.Install(file, meta, installed));
+      return installed;
+    });
   }
 
   /**
@@ -264,7 +296,13 @@ public final class MemberNode implements MemberApi, AutoCloseable {
         256, appendBytes, 32L << 20,
         MAX_BATCH_ENTRIES, appendBytes,
         MAX_IN_FLIGHT_PROPOSALS, MAX_PENDING_READS,
-        appliedIndex, cluster.memberId() ^ ThreadLocalRandom.current().nextLong());
+        appliedIndex, cluster.memberId() ^ ThreadLocalRandom.current().nextLong())
+        .withSnapshotCount(snapshotCount(config), RaftSettings.DEFAULT_SNAPSHOT_CATCH_UP_ENTRIES);
+  }
+
+  /** etcd's --snapshot-count; 0 means etcd's default (etcdserver.DefaultSnapshotCount). */
+  static long snapshotCount(CairnConfig config) {
+    return config.snapshotCount() > 0 ? config.snapshotCount() : RaftSettings.DEFAULT_SNAPSHOT_COUNT;
   }
 
   /** The Artery frame a member needs so that any AppendEntries or forwarded batch fits (envelope headroom added). */

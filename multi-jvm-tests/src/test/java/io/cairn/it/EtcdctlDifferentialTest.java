@@ -332,11 +332,13 @@ class EtcdctlDifferentialTest {
                                     .filter(l -> !l.isEmpty()).count() == 2);
                     s.check(waiter.stdout().isEmpty(), "the waiter does not hold the lock while the holder does");
                     s.ctl("get", "mylock", "--prefix", "--keys-only");
-                    s.note("holder", holder.stdout());
+                    // etcdctl itself writes the key and its line ends in separate writes: the capture may
+                    // land between them, so compare the printed key, not where the capture fell
+                    s.note("holder", holder.stdout().strip() + "\n");
                     int code = holder.interrupt(Duration.ofSeconds(10));
                     s.note("holder exit after SIGINT", code + "\n");
                     s.check(waiter.awaitStdout(o -> !o.isEmpty(), Duration.ofSeconds(20)), "the waiter acquires after release");
-                    s.note("waiter", waiter.stdout());
+                    s.note("waiter", waiter.stdout().strip() + "\n");
                     s.ctl("get", "mylock", "--prefix", "--keys-only");
                     waiter.interrupt(Duration.ofSeconds(10));
                 }

@@ -93,6 +93,25 @@ public final class Lessor {
     }
   }
 
+  /**
+   * The store was replaced by a snapshot (Raft §7; etcd applySnapshot → lessor.Recover): forget every lease
+   * and pending revocation, and track exactly the store's leases, each with a fresh deadline of now + its TTL
+   * (as after a restart: a follower never tracked the keep-alives sent to the leader).
+   */
+  public void restore() {
+    Map<Long, LeaseRecord> stored = backend.leases();
+    synchronized (this) {
+      long now = nanoClock.getAsLong();
+      for (long id : deadlines.idsByDeadline()) {
+        deadlines.remove(id);
+      }
+      revokeNotBeforeNanos.clear();
+      for (LeaseRecord lease : stored.values()) {
+        deadlines.put(lease.id(), effectiveTtl(lease.ttlSeconds()), now);
+      }
+    }
+  }
+
   /** Stops the expiry timer. */
   public synchronized void stop() {
     if (timer != null) {

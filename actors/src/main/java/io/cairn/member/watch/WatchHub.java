@@ -45,6 +45,14 @@ public final class WatchHub {
   }
 
   /**
+   * Called by the applier after the store was replaced by a snapshot at {@code revision}: watchers catch up
+   * from the new store (see {@link WatchRegistry#restored}); nothing is published for the skipped revisions.
+   */
+  public void restored(long revision) {
+    registry.restored(revision);
+  }
+
+  /**
    * One etcd Watch RPC stream: WatchRequests in, WatchResponses out (see WatchService). {@code headerAt}
    * builds the response header for a revision; fragmenting watchers split responses at
    * {@code maxResponseBytes} (etcd: --max-request-bytes). Cancelling the output removes its watchers.

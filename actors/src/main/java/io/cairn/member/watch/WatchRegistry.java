@@ -101,6 +101,25 @@ final class WatchRegistry {
   }
 
   /**
+   * The store was replaced by a snapshot at {@code revision} (Raft §7 on a follower): the revisions between the
+   * last published one and it were never published here. Every synced watcher is unsynced and handed to its
+   * stream, which catches it up from the new store starting at its next revision; one whose next revision is
+   * now compacted is canceled with compact_revision, as etcd's syncWatchers does after applySnapshot.
+   */
+  synchronized void restored(long revision) {
+    long previous = rev();
+    lastPublishedRevision = Math.max(previous, revision);
+    List<Watcher> synced = new ArrayList<>(syncedRanges);
+    syncedByKey.values().forEach(synced::addAll);
+    for (Watcher w : synced) {
+      // A synced watcher was given everything up to `previous` (as in publish); it resumes right after it.
+      w.nextRevision = Math.max(w.nextRevision, previous + 1);
+      removeSynced(w);
+      w.stream.lag(w);
+    }
+  }
+
+  /**
    * A lagging watcher has been given everything below {@code nextRevision}; it rejoins the synced group if
    * that covers the last published revision (etcd syncWatchers: moved to synced once minRev > curRev).
    * False: it is still behind and keeps catching up. True also when it was cancelled meanwhile.

@@ -221,4 +221,29 @@ class LessorTest {
     f.lessor.tick();
     assertEquals(List.of(2L), f.proposed);
   }
+
+  @Test
+  void restoreFromASnapshotTracksExactlyTheStoresLeasesWithFreshDeadlines() {
+    Fixture f = new Fixture();
+    f.lessor.granted(1, 5); // gone in the snapshot
+    f.lessor.granted(2, 5); // still there, its deadline restarts
+    f.advance(Duration.ofSeconds(5));
+    f.lessor.tick();
+    assertEquals(List.of(1L, 2L), f.proposed); // both revocations in flight
+
+    f.stored.put(2L, new LeaseRecord(2, 5, Set.of()));
+    f.stored.put(3L, new LeaseRecord(3, 1, Set.of())); // granted while this member was behind
+    f.lessor.restore();
+    assertFalse(f.lessor.contains(1));
+    assertTrue(f.lessor.contains(2));
+    assertTrue(f.lessor.contains(3));
+    assertEquals(MIN_TTL, f.lessor.timeToLive(3, false).orElseThrow().grantedTtlSeconds(), "raised to the minimum TTL");
+
+    f.advance(Duration.ofSeconds(MIN_TTL));
+    f.lessor.tick();
+    assertEquals(List.of(1L, 2L, 3L), f.proposed, "pending revocations were forgotten; only 3 expired yet");
+    f.advance(Duration.ofSeconds(5 - MIN_TTL));
+    f.lessor.tick();
+    assertEquals(List.of(1L, 2L, 3L, 2L), f.proposed);
+  }
 }

@@ -215,4 +215,38 @@ class WatchHubTest {
     EtcdException etcd = assertInstanceOf(EtcdException.class, failure.getCause());
     assertEquals(EtcdError.COMPACTED, etcd.error());
   }
+
+  @Test
+  void afterASnapshotInstallSyncedWatchersCatchUpFromTheNewStore() {
+    try (WatchTestClient client = client()) {
+      long id = client.create(watchRange("k", "l")).getWatchId();
+      long first = put("k0", "live"); // 2, published
+      assertEquals(List.of(first), eventRevisions(client, id, 1));
+      // A snapshot brings revisions 3..12 that were never published on this member.
+      for (int i = 0; i < 10; i++) {
+        history.put("k" + i, "from-snapshot");
+      }
+      hub.restored(history.currentRevision());
+      assertConsecutive(3, 10, eventRevisions(client, id, 10));
+      long live = put("k1", "after"); // back in sync: published events flow again
+      assertEquals(List.of(live), eventRevisions(client, id, 1));
+    }
+  }
+
+  @Test
+  void afterASnapshotInstallAWatcherWhoseNextRevisionIsCompactedIsCanceled() {
+    try (WatchTestClient client = client()) {
+      long id = client.create(watchKey("key")).getWatchId(); // next revision 2
+      for (int i = 0; i < 10; i++) {
+        history.put("key", "v" + i); // 2..11, only in the snapshot
+      }
+      history.compact(6); // the leader had compacted them
+      hub.restored(history.currentRevision());
+      WatchResponse r = client.next();
+      assertEquals(id, r.getWatchId());
+      assertTrue(r.getCanceled());
+      assertEquals(6, r.getCompactRevision());
+      assertEquals(0, r.getEventsCount());
+    }
+  }
 }

@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.actor.testkit.typed.javadsl.TestProbe;
 import akka.actor.typed.ActorRef;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.BehaviorInterceptor;
+import akka.actor.typed.TypedActorContext;
 import akka.actor.typed.javadsl.Behaviors;
 import io.cairn.api.internal.LogEntry;
 import io.cairn.raft.Committed;
@@ -22,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
@@ -43,6 +47,8 @@ final class RaftTestCluster {
   final Map<Long, RaftNodeStatus> statuses = new ConcurrentHashMap<>();
   /** Every (term → leaders) ever reported: Election Safety says at most one per term (Raft §5.2). */
   final Map<Long, Set<Long>> leadersByTerm = new ConcurrentHashMap<>();
+  /** Messages each node has started to process (self-messages included), counted by an interceptor. */
+  private final Map<Long, AtomicLong> received = new ConcurrentHashMap<>();
 
   /** Node i gets a randomized election timeout of ELECTION_TICKS + 2i ticks: node 1 times out first. */
   static RaftTestCluster staggered(ActorTestKit kit, int size) {
@@ -50,6 +56,14 @@ final class RaftTestCluster {
   }
 
   RaftTestCluster(ActorTestKit kit, int size, LongFunction<Random> randoms) {
+    this(kit, size, randoms, false);
+  }
+
+  /**
+   * With tickTimer, each node ticks itself every heartbeat interval (100 ms) from its own Akka timer, as in
+   * production: only meant for a kit on {@link akka.actor.testkit.typed.javadsl.ManualTime}.
+   */
+  RaftTestCluster(ActorTestKit kit, int size, LongFunction<Random> randoms, boolean tickTimer) {
     this.kit = kit;
     Set<Long> voters = new HashSet<>();
     for (long id = 1; id <= size; id++) {
@@ -72,14 +86,62 @@ final class RaftTestCluster {
           leadersByTerm.computeIfAbsent(status.term(), t -> ConcurrentHashMap.newKeySet()).add(memberId);
         }
       };
-      ActorRef<Object> node = kit.spawn(RaftNode.create(settings, store, network.transport(id), applier, sink,
-          SnapshotSender.NONE, randoms.apply(id), false), "raft-" + seq + "-" + id);
+      AtomicLong counter = new AtomicLong();
+      received.put(id, counter);
+      ActorRef<Object> node = kit.spawn(counting(counter, RaftNode.create(settings, store, network.transport(id),
+          applier, sink, SnapshotSender.NONE, randoms.apply(id), tickTimer)), "raft-" + seq + "-" + id);
       stores.put(id, store);
       applied.put(id, appliedEntries);
       nodes.put(id, node);
     }
     // Spawning is asynchronous: wait until every node registered with the network before anything flows.
     nodes.keySet().forEach(this::inspect);
+  }
+
+  private static Behavior<Object> counting(AtomicLong counter, Behavior<Object> behavior) {
+    return Behaviors.intercept(() -> new BehaviorInterceptor<Object, Object>(Object.class) {
+      @Override
+      public Behavior<Object> aroundReceive(TypedActorContext<Object> ctx, Object msg, ReceiveTarget<Object> target) {
+        counter.incrementAndGet();
+        return target.apply(ctx, msg);
+      }
+    }, behavior);
+  }
+
+  /**
+   * Waits until node id has an empty mailbox, self-messages (Flush, persisted appends) included: two
+   * Inspects in a row with nothing processed between them. Only the test and a held network (see
+   * {@link InMemoryNetwork#holdMessages()}) may send to the node meanwhile, or the answer means nothing.
+   */
+  void quiesce(long id) {
+    AtomicLong counter = received.get(id);
+    inspect(id);
+    long before = counter.get();
+    for (int round = 0; round < 1000; round++) {
+      inspect(id);
+      long after = counter.get();
+      if (after == before + 1) { // only the Inspect itself
+        return;
+      }
+      before = after;
+    }
+    throw new AssertionError("node " + id + " never went quiet");
+  }
+
+  /**
+   * Delivers the oldest message of a pending link picked by random (links in a fixed order, so the pick is a
+   * function of the Random), then lets the receiver go quiet. False if nothing was pending.
+   */
+  boolean deliverOne(Random random) {
+    List<InMemoryNetwork.Link> links = network.pendingLinks();
+    if (links.isEmpty()) {
+      return false;
+    }
+    InMemoryNetwork.Link link = links.get(random.nextInt(links.size()));
+    if (network.deliverNext(link)) {
+      quiesce(link.to());
+    }
+    return true;
   }
 
   InMemoryRaftLogStore store(long id) {

@@ -17,6 +17,11 @@ import java.util.function.Predicate;
  * pair, as Akka guarantees) unless a rule drops it: isolation of a member, partitions, predicates, or a
  * seeded random loss rate. Records what it delivered (bounded) so tests can wait for a message to have
  * arrived.
+ *
+ * <p>In held mode ({@link #holdMessages()}) nothing is delivered at once: each message waits in the FIFO
+ * queue of its (from, to) link until the test delivers it with {@link #deliverNext(Link)}, and the rules
+ * (isolation, partitions, drops, seeded loss) are applied at that moment. A test that delivers one message
+ * at a time and waits for its receiver to go quiet makes a whole run a deterministic function of its seeds.
  */
 public final class InMemoryNetwork {
 
@@ -29,6 +34,16 @@ public final class InMemoryNetwork {
   private final List<RaftMessage> delivered = new ArrayList<>();
   private Random lossRandom;
   private double lossRate;
+  private volatile boolean held;
+  private final Map<Link, java.util.ArrayDeque<RaftMessage>> pending = new java.util.TreeMap<>();
+
+  /** A directed link between two members; ordered so that tests can pick links deterministically. */
+  public record Link(long from, long to) implements Comparable<Link> {
+    @Override
+    public int compareTo(Link o) {
+      return from != o.from ? Long.compare(from, o.from) : Long.compare(to, o.to);
+    }
+  }
 
   /** The transport of one member. */
   public RaftTransport transport(long memberId) {
@@ -49,9 +64,21 @@ public final class InMemoryNetwork {
   }
 
   private void send(RaftMessage message) {
+    if (held) {
+      synchronized (pending) {
+        pending.computeIfAbsent(new Link(message.getFrom(), message.getTo()), l -> new java.util.ArrayDeque<>())
+            .add(message);
+      }
+      return;
+    }
+    deliver(message);
+  }
+
+  /** Delivers message now unless a rule drops it; true if it reached its target's mailbox. */
+  private boolean deliver(RaftMessage message) {
     ActorRef<RaftMessage> target = inbound.get(message.getTo());
     if (target == null || blocked(message.getFrom(), message.getTo()) || dropped(message)) {
-      return;
+      return false;
     }
     target.tell(message);
     synchronized (delivered) {
@@ -59,6 +86,32 @@ public final class InMemoryNetwork {
         delivered.add(message);
       }
     }
+    return true;
+  }
+
+  /** From now on, messages wait for {@link #deliverNext(Link)} (see the class comment). */
+  public void holdMessages() {
+    held = true;
+  }
+
+  /** The links with messages waiting, in (from, to) order. */
+  public List<Link> pendingLinks() {
+    synchronized (pending) {
+      return pending.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).toList();
+    }
+  }
+
+  /**
+   * Takes the oldest message waiting on link and delivers it unless a rule drops it now (the rules' seeded
+   * loss is drawn here, in the test's order). True if it reached its target's mailbox.
+   */
+  public boolean deliverNext(Link link) {
+    RaftMessage message;
+    synchronized (pending) {
+      java.util.ArrayDeque<RaftMessage> queue = pending.get(link);
+      message = queue == null ? null : queue.poll();
+    }
+    return message != null && deliver(message);
   }
 
   private boolean blocked(long from, long to) {

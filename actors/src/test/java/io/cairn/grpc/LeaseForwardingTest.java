@@ -1,0 +1,260 @@
+package io.cairn.grpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.javadsl.Behaviors;
+import akka.grpc.GrpcServiceException;
+import akka.http.javadsl.Http;
+import akka.http.javadsl.ServerBinding;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
+import com.google.protobuf.Message;
+import com.typesafe.config.ConfigFactory;
+import io.cairn.api.etcdserverpb.InternalRaftRequest;
+import io.cairn.api.etcdserverpb.LeaseHandlerFactory;
+import io.cairn.api.etcdserverpb.LeaseKeepAliveRequest;
+import io.cairn.api.etcdserverpb.LeaseKeepAliveResponse;
+import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
+import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
+import io.cairn.api.etcdserverpb.ResponseHeader;
+import io.cairn.grpc.lease.LeaderLeaseClients;
+import io.cairn.member.ClusterInfo;
+import io.cairn.member.EtcdError;
+import io.cairn.member.MemberApi;
+import io.cairn.member.RaftStatus;
+import io.cairn.member.ServerLimits;
+import io.cairn.member.lease.Lessor;
+import io.cairn.member.watch.WatchHub;
+import io.cairn.persistence.mvcc.MvccStore;
+import io.grpc.Status;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A follower's LeaseKeepAlive and LeaseTimeToLive go to the leader (etcd v3_server.go LeaseRenew /
+ * LeaseTimeToLive): the leader side is its LeaseService behind a minimal h2c server bound here; the
+ * follower is a LeaseService whose member says the other one leads.
+ */
+@Timeout(60)
+class LeaseForwardingTest {
+  private static final long LEADER = 1;
+  private static final long FOLLOWER = 2;
+  private static final Duration AWAIT = Duration.ofSeconds(10);
+  private static final Duration FORWARD_TIMEOUT = Duration.ofMillis(500);
+
+  private static ActorSystem<Void> system;
+  private static ServerBinding binding;
+  private static FakeMember leader;
+
+  @BeforeAll
+  static void bindLeader() throws Exception {
+    system = ActorSystem.create(Behaviors.empty(), "lease-forwarding-test",
+        ConfigFactory.parseString("akka.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
+    leader = new FakeMember(LEADER, List.of());
+    leader.leaderId = LEADER;
+    LeaseService leaderService = new LeaseService(leader, system, new LeaseGranter(leader));
+    var handler = LeaseHandlerFactory.create(leaderService, system);
+    binding = await(Http.get(system).newServerAt("127.0.0.1", 0).bind(handler::apply));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (system != null) {
+      system.terminate();
+    }
+  }
+
+  /** A member with its own Lessor, a settable leader and the given cluster members. */
+  static final class FakeMember implements MemberApi {
+    final long id;
+    final List<ClusterInfo.Member> members;
+    final Lessor lessor = new Lessor(this, null, 1);
+    volatile long leaderId;
+
+    FakeMember(long id, List<ClusterInfo.Member> members) {
+      this.id = id;
+      this.members = members;
+    }
+
+    @Override
+    public ClusterInfo cluster() {
+      return new ClusterInfo(7, id, "m" + id, members);
+    }
+
+    @Override
+    public RaftStatus raftStatus() {
+      return new RaftStatus(leaderId, 3, 0, 0, false);
+    }
+
+    @Override
+    public MvccStore store() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public WatchHub watchHub() {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Lessor lessor() {
+      return lessor;
+    }
+
+    @Override
+    public ServerLimits limits() {
+      return ServerLimits.ETCD_DEFAULTS;
+    }
+
+    @Override
+    public ResponseHeader header() {
+      return header(100 + id);
+    }
+
+    @Override
+    public ResponseHeader header(long revision) {
+      return ResponseHeader.newBuilder().setClusterId(7).setMemberId(id).setRevision(revision).setRaftTerm(3).build();
+    }
+
+    @Override
+    public CompletionStage<Message> propose(InternalRaftRequest request) {
+      throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletionStage<Void> linearizableRead() {
+      throw new UnsupportedOperationException();
+    }
+  }
+
+  private static ClusterInfo.Member member(long id, int port) {
+    return new ClusterInfo.Member(id, "m" + id, List.of("http://127.0.0.1:" + (port + 1000)),
+        List.of("http://127.0.0.1:" + port), false);
+  }
+
+  private static FakeMember follower(int leaderPort) {
+    FakeMember follower = new FakeMember(FOLLOWER, List.of(member(LEADER, leaderPort), member(FOLLOWER, 1)));
+    follower.leaderId = LEADER;
+    return follower;
+  }
+
+  private static LeaseService serviceOf(FakeMember member) {
+    return new LeaseService(member, system, new LeaseGranter(member), FORWARD_TIMEOUT);
+  }
+
+  private static List<LeaseKeepAliveResponse> keepAlive(LeaseService service, long... ids) throws Exception {
+    Source<LeaseKeepAliveRequest, akka.NotUsed> requests = Source.from(
+        java.util.Arrays.stream(ids).mapToObj(id -> LeaseKeepAliveRequest.newBuilder().setID(id).build()).toList());
+    return await(service.leaseKeepAlive(requests).runWith(Sink.seq(), system));
+  }
+
+  @Test
+  void keepAlivesThroughAFollowerRenewOnTheLeaderAndCarryTheFollowersHeader() throws Exception {
+    leader.lessor.granted(10, 30);
+    leader.lessor.granted(11, 40);
+    FakeMember follower = follower(binding.localAddress().getPort());
+
+    List<LeaseKeepAliveResponse> replies = keepAlive(serviceOf(follower), 10, 11, 999, 10);
+
+    // The follower's own lessor knows none of them (it would answer TTL 0): the TTLs are the leader's.
+    assertEquals(List.of(30L, 40L, 0L, 30L), replies.stream().map(LeaseKeepAliveResponse::getTTL).toList());
+    assertEquals(List.of(10L, 11L, 999L, 10L), replies.stream().map(LeaseKeepAliveResponse::getID).toList());
+    replies.forEach(r -> assertEquals(FOLLOWER, r.getHeader().getMemberId(), "etcd fills the local header"));
+    assertTrue(follower.lessor.leaseIds().isEmpty(), "a follower's lessor is not the one renewed");
+  }
+
+  @Test
+  void timeToLiveThroughAFollowerIsTheLeaders() throws Exception {
+    leader.lessor.granted(20, 50);
+    LeaseService service = serviceOf(follower(binding.localAddress().getPort()));
+
+    LeaseTimeToLiveResponse known = await(service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(20).build()));
+    assertEquals(50, known.getGrantedTTL());
+    assertTrue(known.getTTL() > 0 && known.getTTL() <= 50, "remaining " + known.getTTL());
+    assertEquals(FOLLOWER, known.getHeader().getMemberId());
+
+    LeaseTimeToLiveResponse unknown = await(service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(21).build()));
+    assertEquals(-1, unknown.getTTL());
+  }
+
+  @Test
+  void withoutALeaderAFollowerAnswersNoLeaderAfterItsTimeout() {
+    FakeMember follower = follower(binding.localAddress().getPort());
+    follower.leaderId = 0;
+    LeaseService service = serviceOf(follower);
+
+    assertStatus(EtcdError.NO_LEADER, service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(20).build()));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> keepAlive(service, 10));
+    assertEtcdStatus(EtcdError.NO_LEADER, e.getCause());
+  }
+
+  @Test
+  void anUnreachableLeaderTimesOut() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    LeaseService service = serviceOf(follower(closedPort));
+
+    assertStatus(EtcdError.TIMEOUT, service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(20).build()));
+    ExecutionException e = assertThrows(ExecutionException.class, () -> keepAlive(service, 10));
+    assertEtcdStatus(EtcdError.TIMEOUT, e.getCause());
+  }
+
+  @Test
+  void aFollowerWaitsForALeaderToBeElected() throws Exception {
+    leader.lessor.granted(30, 60);
+    FakeMember follower = follower(binding.localAddress().getPort());
+    follower.leaderId = 0;
+    LeaseService service = new LeaseService(follower, system, new LeaseGranter(follower), AWAIT);
+
+    CompletionStage<LeaseTimeToLiveResponse> reply =
+        service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(30).build());
+    follower.leaderId = LEADER; // elected while the request waits (or before it looked: the same answer)
+    assertEquals(60, await(reply).getGrantedTTL());
+  }
+
+  @Test
+  void theClientIsCachedPerLeaderAndReplacedWhenTheLeaderChanges() throws Exception {
+    LeaderLeaseClients clients = new LeaderLeaseClients(system, AWAIT);
+    var first = clients.clientFor(member(LEADER, 4001)).orElseThrow();
+    assertSame(first, clients.clientFor(member(LEADER, 4001)).orElseThrow());
+    var second = clients.clientFor(member(3, 4003)).orElseThrow();
+    assertNotSame(first, second);
+    await(first.closed()); // the old leader's client was closed
+
+    assertTrue(clients.clientFor(new ClusterInfo.Member(4, "m4", List.of(), List.of(), false)).isEmpty(),
+        "no client URL published yet: no client");
+    clients.close();
+  }
+
+  private static void assertStatus(EtcdError expected, CompletionStage<?> call) {
+    ExecutionException e = assertThrows(ExecutionException.class, () -> await(call));
+    assertEtcdStatus(expected, e.getCause());
+  }
+
+  private static void assertEtcdStatus(EtcdError expected, Throwable failure) {
+    assertTrue(failure instanceof GrpcServiceException, () -> "not a status: " + failure);
+    Status status = ((GrpcServiceException) failure).getStatus();
+    assertEquals(expected.code(), status.getCode());
+    assertEquals(expected.message(), status.getDescription());
+  }
+
+  private static <T> T await(CompletionStage<T> stage) throws Exception {
+    return stage.toCompletableFuture().get(AWAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+}
