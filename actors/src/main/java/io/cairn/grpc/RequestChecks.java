@@ -1,32 +1,22 @@
 package io.cairn.grpc;
 
-import com.google.protobuf.CodedOutputStream;
 import io.cairn.api.etcdserverpb.Compare;
 import io.cairn.api.etcdserverpb.DeleteRangeRequest;
-import io.cairn.api.etcdserverpb.InternalRaftRequest;
 import io.cairn.api.etcdserverpb.PutRequest;
 import io.cairn.api.etcdserverpb.RangeRequest;
-import io.cairn.api.etcdserverpb.RequestHeader;
 import io.cairn.api.etcdserverpb.RequestOp;
 import io.cairn.api.etcdserverpb.TxnRequest;
 import io.cairn.member.EtcdError;
 import io.cairn.member.ServerLimits;
 
 /**
- * The request validation etcd 3.4 does before proposing (etcdserver/api/v3rpc/key.go, and the size check of
- * etcdserver/v3_server.go processInternalRaftRequestOnce). Each check throws the EtcdException etcd answers.
+ * The request validation etcd 3.4 does before proposing (etcdserver/api/v3rpc/key.go). Each check throws the
+ * EtcdException etcd answers. The size check of etcd's processInternalRaftRequestOnce is the member's: it
+ * measures the log entry every proposer (KV, Lease, Lock, Election) hands it, header included.
  */
 public final class RequestChecks {
   /** etcd's grpcOverheadBytes: the gRPC receive limit is --max-request-bytes plus this (v3rpc/grpc.go). */
   public static final long GRPC_OVERHEAD_BYTES = 512 * 1024;
-
-  /**
-   * The RequestHeader etcd sets before marshalling (a request ID from its idutil generator, which uses all
-   * 64 bits, so 9-10 bytes as a varint); counted so the size check matches etcd's to the byte or so.
-   */
-  private static final int HEADER_SIZE_BYTES =
-      CodedOutputStream.computeMessageSize(
-          InternalRaftRequest.HEADER_FIELD_NUMBER, RequestHeader.newBuilder().setID(-1L).build());
 
   private RequestChecks() {}
 
@@ -93,17 +83,6 @@ public final class RequestChecks {
       case REQUEST_TXN -> checkTxnOps(op.getRequestTxn(), maxTxnOps);
         // etcd: "empty op / nil entry" is answered with ErrGRPCKeyNotFound.
       case REQUEST_NOT_SET -> throw EtcdError.KEY_NOT_FOUND.exception();
-    }
-  }
-
-  /**
-   * REQUEST_TOO_LARGE when the marshalled proposal exceeds --max-request-bytes, as etcd checks it after
-   * setting the request header.
-   */
-  public static void checkSize(InternalRaftRequest request, ServerLimits limits) {
-    long sizeBytes = (long) request.getSerializedSize() + (request.hasHeader() ? 0 : HEADER_SIZE_BYTES);
-    if (sizeBytes > limits.maxRequestBytes()) {
-      throw EtcdError.REQUEST_TOO_LARGE.exception();
     }
   }
 

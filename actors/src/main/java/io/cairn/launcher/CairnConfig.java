@@ -70,67 +70,6 @@ public record CairnConfig(
   /** etcd 3.4's default quota: 2 GiB, used when --quota-backend-bytes is 0. */
   public static final long DEFAULT_QUOTA_BACKEND_BYTES = 2L * 1024 * 1024 * 1024;
 
-  /**
-   * The original 22-component form (tests and embedders build configs with it): the later components take etcd's
-   * defaults — no discovery, strict reconfig check on, v2 off, no metrics URLs, nothing to report, no config file.
-   */
-  public CairnConfig(
-      String name,
-      Path dataDir,
-      List<URI> listenClientUrls,
-      List<URI> advertiseClientUrls,
-      List<URI> listenPeerUrls,
-      List<URI> initialAdvertisePeerUrls,
-      String initialCluster,
-      String initialClusterState,
-      String initialClusterToken,
-      long heartbeatIntervalMs,
-      long electionTimeoutMs,
-      long snapshotCount,
-      long maxRequestBytes,
-      int maxTxnOps,
-      long quotaBackendBytes,
-      String autoCompactionMode,
-      String autoCompactionRetention,
-      String logLevel,
-      String logger,
-      List<String> logOutputs,
-      Tls clientTls,
-      Tls peerTls) {
-    this(
-        name,
-        dataDir,
-        listenClientUrls,
-        advertiseClientUrls,
-        listenPeerUrls,
-        initialAdvertisePeerUrls,
-        initialCluster,
-        initialClusterState,
-        initialClusterToken,
-        heartbeatIntervalMs,
-        electionTimeoutMs,
-        snapshotCount,
-        maxRequestBytes,
-        maxTxnOps,
-        quotaBackendBytes,
-        autoCompactionMode,
-        autoCompactionRetention,
-        logLevel,
-        logger,
-        logOutputs,
-        clientTls,
-        peerTls,
-        "",
-        "",
-        false,
-        true,
-        false,
-        List.of(),
-        List.of(),
-        List.of(),
-        List.of(),
-        null);
-  }
 
   /** One line per unsupported flag, as Main logs them: "flag --wal-dir is not supported yet". */
   public List<String> unsupportedFlagMessages() {

@@ -77,7 +77,6 @@ public final class Applier extends AbstractBehavior<Object> {
   private final AlarmState alarmState;
   private final ApplyListener listener;
   private final Identity identity;
-  private final long minLeaseTtlSeconds;
   private final LongConsumer appliedSink;
   private Map<String, byte[]> pendingMeta;
   private long persistedTerm;
@@ -93,13 +92,12 @@ public final class Applier extends AbstractBehavior<Object> {
       AlarmState alarmState,
       ApplyListener listener,
       Identity identity,
-      long minLeaseTtlSeconds,
       Map<String, byte[]> bootstrapMeta,
       LongConsumer appliedSink) {
     return Behaviors.setup(
         ctx ->
             new Applier(
-                ctx, store, registry, appliedIndex, alarmState, listener, identity, minLeaseTtlSeconds,
+                ctx, store, registry, appliedIndex, alarmState, listener, identity,
                 bootstrapMeta, appliedSink));
   }
 
@@ -111,7 +109,6 @@ public final class Applier extends AbstractBehavior<Object> {
       AlarmState alarmState,
       ApplyListener listener,
       Identity identity,
-      long minLeaseTtlSeconds,
       Map<String, byte[]> bootstrapMeta,
       LongConsumer appliedSink) {
     super(context);
@@ -122,7 +119,6 @@ public final class Applier extends AbstractBehavior<Object> {
     this.alarmState = alarmState;
     this.listener = listener;
     this.identity = identity;
-    this.minLeaseTtlSeconds = minLeaseTtlSeconds;
     this.pendingMeta = Map.copyOf(bootstrapMeta);
     this.persistedTerm = readTerm(store);
   }
@@ -268,8 +264,9 @@ public final class Applier extends AbstractBehavior<Object> {
       return tx.compact(r.getCompaction().getRevision()).setHeader(header(tx, term)).build();
     }
     if (r.hasLeaseGrant()) {
-      // etcd lessor.Grant: a TTL below the minimum is raised to it, and the lease is kept with that TTL.
-      long ttlSeconds = Math.max(r.getLeaseGrant().getTTL(), minLeaseTtlSeconds);
+      // The TTL was raised to the minimum before proposing (LeaseGranter): applying it as logged keeps every
+      // member's store identical even if their election timeouts (and so minimum TTLs) differ.
+      long ttlSeconds = r.getLeaseGrant().getTTL();
       long id = r.getLeaseGrant().getID();
       tx.leaseGrant(id, ttlSeconds);
       leases.add(new LeaseChange(id, ttlSeconds, true));

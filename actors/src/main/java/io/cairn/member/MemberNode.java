@@ -65,8 +65,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   public static final String CLUSTER_VERSION = "3.4";
   /** Bound on proposals waiting to be applied (beyond: TOO_MANY_REQUESTS). */
   public static final int MAX_IN_FLIGHT_PROPOSALS = 10_000;
-  /** etcd lease.MaxLeaseTTL. */
-  public static final long MAX_LEASE_TTL_SECONDS = 9_000_000_000L;
+  /** Linearizable reads waiting for the next ReadIndex round; as many as proposals may be in flight. */
+  public static final int MAX_WAITING_READS = 10_000;
   /**
    * Entry bytes per AppendEntries (etcd's MaxSizePerMsg is 1 MiB). One message may exceed it by one entry (at
    * most --max-request-bytes), so the transport's frame must hold both: see {@link #maxRaftMessageBytes}.
@@ -126,7 +126,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     this.callbackExecutor = system.executionContext();
     this.watchHub = new WatchHub(store, system);
     this.lessor = new Lessor(this, system, minLeaseTtlSeconds(config));
-    this.reads = new ReadIndexBatcher(this::readIndex, appliedIndex);
+    this.reads = new ReadIndexBatcher(this::readIndex, appliedIndex, MAX_WAITING_READS);
   }
 
   /**
@@ -245,7 +245,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
         Applier.create(
             store, registry, appliedIndex, alarms, listener,
             new Applier.Identity(cluster.clusterId(), cluster.memberId()),
-            minLeaseTtlSeconds(config), fresh ? ClusterBootstrap.meta(cluster) : Map.of(),
+            fresh ? ClusterBootstrap.meta(cluster) : Map.of(),
             // A batch applied before the node is known only delays compaction to the next one.
             index -> logRef.thenAccept(node -> node.tell(new LogCommand.Applied(index))));
     var compactor =
@@ -449,10 +449,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     InternalRaftRequest.Builder b = request.toBuilder();
     if (request.hasLeaseGrant()) {
       LeaseGrantRequest grant = request.getLeaseGrant();
-      // etcd EtcdServer.LeaseGrant: TTL bound checked, and the ID chosen, before proposing.
-      if (grant.getTTL() > MAX_LEASE_TTL_SECONDS) {
-        throw EtcdError.LEASE_TTL_TOO_LARGE.exception();
-      }
+      // etcd EtcdServer.LeaseGrant: the ID is chosen before proposing, so every member applies the same grant
+      // (the TTL was bounded and raised to the minimum by LeaseGranter, the only maker of grants).
       if (grant.getID() == 0) {
         b.setLeaseGrant(grant.toBuilder().setID(ids.nextLeaseId()));
       }

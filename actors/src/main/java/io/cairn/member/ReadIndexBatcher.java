@@ -11,21 +11,33 @@ import java.util.function.Supplier;
  * arrived before it was sent; reads arriving while a round is out wait for the next one (an index taken
  * before they arrived could miss a commit made before they arrived). Each read then waits for the applied
  * index to reach its round's commit index.
+ *
+ * <p>Bounded: at most {@code maxWaitingReads} reads wait for the next round (each round is itself bounded in
+ * time by the ReadIndex request's timeout); beyond that a read fails at once with "etcdserver: too many
+ * requests", as proposals beyond their bound do.
  */
 public final class ReadIndexBatcher {
   private final Supplier<CompletionStage<Long>> readIndex;
   private final AppliedIndex applied;
+  private final int maxWaitingReads;
   private List<CompletableFuture<Void>> nextRound = new ArrayList<>();
   private boolean roundOut;
 
-  public ReadIndexBatcher(Supplier<CompletionStage<Long>> readIndex, AppliedIndex applied) {
+  public ReadIndexBatcher(Supplier<CompletionStage<Long>> readIndex, AppliedIndex applied, int maxWaitingReads) {
+    if (maxWaitingReads < 1) {
+      throw new IllegalArgumentException("maxWaitingReads must be positive");
+    }
     this.readIndex = readIndex;
     this.applied = applied;
+    this.maxWaitingReads = maxWaitingReads;
   }
 
   public CompletableFuture<Void> read() {
     CompletableFuture<Void> f = new CompletableFuture<>();
     synchronized (this) {
+      if (nextRound.size() >= maxWaitingReads) {
+        return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.exception());
+      }
       nextRound.add(f);
       if (!roundOut) {
         startRound();

@@ -3,22 +3,18 @@ package io.cairn.grpc;
 import com.google.protobuf.Message;
 import io.cairn.api.etcdserverpb.InternalRaftRequest;
 import io.cairn.api.etcdserverpb.PutResponse;
-import io.cairn.api.etcdserverpb.ResponseHeader;
 import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
 import io.cairn.member.MemberApi;
 import io.cairn.member.RaftStatus;
 import io.cairn.member.ServerLimits;
-import io.cairn.member.lease.Lessor;
-import io.cairn.member.watch.WatchHub;
-import io.cairn.persistence.mvcc.MvccStore;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 
 /** A single-member MemberApi without a store: answers puts, records proposals. */
-final class FakeMember implements MemberApi {
+final class FakeMember extends MemberApiStub {
   static final long CLUSTER_ID = Long.parseUnsignedLong("14841639068965178418");
   static final long MEMBER_ID = Long.parseUnsignedLong("10276657743932975437");
 
@@ -26,6 +22,7 @@ final class FakeMember implements MemberApi {
   private final ServerLimits limits;
 
   FakeMember(ServerLimits limits) {
+    super(CLUSTER_ID, MEMBER_ID, 2);
     this.limits = limits;
   }
 
@@ -46,38 +43,8 @@ final class FakeMember implements MemberApi {
   }
 
   @Override
-  public MvccStore store() {
-    throw new UnsupportedOperationException("no store in FakeMember");
-  }
-
-  @Override
-  public WatchHub watchHub() {
-    throw new UnsupportedOperationException("no watch hub in FakeMember");
-  }
-
-  @Override
-  public Lessor lessor() {
-    throw new UnsupportedOperationException("no lessor in FakeMember");
-  }
-
-  @Override
   public ServerLimits limits() {
     return limits;
-  }
-
-  @Override
-  public ResponseHeader header() {
-    return header(1);
-  }
-
-  @Override
-  public ResponseHeader header(long revision) {
-    return ResponseHeader.newBuilder()
-        .setClusterId(CLUSTER_ID)
-        .setMemberId(MEMBER_ID)
-        .setRevision(revision)
-        .setRaftTerm(2)
-        .build();
   }
 
   @Override

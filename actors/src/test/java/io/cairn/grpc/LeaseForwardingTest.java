@@ -13,24 +13,17 @@ import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
-import com.google.protobuf.Message;
 import com.typesafe.config.ConfigFactory;
-import io.cairn.api.etcdserverpb.InternalRaftRequest;
 import io.cairn.api.etcdserverpb.LeaseHandlerFactory;
 import io.cairn.api.etcdserverpb.LeaseKeepAliveRequest;
 import io.cairn.api.etcdserverpb.LeaseKeepAliveResponse;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
-import io.cairn.api.etcdserverpb.ResponseHeader;
 import io.cairn.grpc.lease.LeaderLeaseClients;
 import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
-import io.cairn.member.MemberApi;
 import io.cairn.member.RaftStatus;
-import io.cairn.member.ServerLimits;
 import io.cairn.member.lease.Lessor;
-import io.cairn.member.watch.WatchHub;
-import io.cairn.persistence.mvcc.MvccStore;
 import io.grpc.Status;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -79,13 +72,14 @@ class LeaseForwardingTest {
   }
 
   /** A member with its own Lessor, a settable leader and the given cluster members. */
-  static final class FakeMember implements MemberApi {
+  static final class FakeMember extends MemberApiStub {
     final long id;
     final List<ClusterInfo.Member> members;
     final Lessor lessor = new Lessor(this, null, 1);
     volatile long leaderId;
 
     FakeMember(long id, List<ClusterInfo.Member> members) {
+      super(7, id, 3);
       this.id = id;
       this.members = members;
     }
@@ -101,44 +95,15 @@ class LeaseForwardingTest {
     }
 
     @Override
-    public MvccStore store() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public WatchHub watchHub() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
     public Lessor lessor() {
       return lessor;
     }
 
     @Override
-    public ServerLimits limits() {
-      return ServerLimits.ETCD_DEFAULTS;
+    long currentRevision() {
+      return 100 + id;
     }
 
-    @Override
-    public ResponseHeader header() {
-      return header(100 + id);
-    }
-
-    @Override
-    public ResponseHeader header(long revision) {
-      return ResponseHeader.newBuilder().setClusterId(7).setMemberId(id).setRevision(revision).setRaftTerm(3).build();
-    }
-
-    @Override
-    public CompletionStage<Message> propose(InternalRaftRequest request) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<Void> linearizableRead() {
-      throw new UnsupportedOperationException();
-    }
   }
 
   private static ClusterInfo.Member member(long id, int port) {

@@ -22,20 +22,13 @@ import io.cairn.api.etcdserverpb.LeaseRevokeResponse;
 import io.cairn.api.etcdserverpb.LeaseStatus;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
-import io.cairn.api.etcdserverpb.ResponseHeader;
 import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
-import io.cairn.member.MemberApi;
 import io.cairn.member.RaftStatus;
-import io.cairn.member.ServerLimits;
 import io.cairn.member.lease.Lessor;
-import io.cairn.member.watch.WatchHub;
-import io.cairn.persistence.mvcc.MvccStore;
 import io.grpc.Status;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -54,12 +47,16 @@ class LeaseServiceTest {
   }
 
   /** A member whose "applier" applies lease grants and revokes to a real Lessor, as the real one does. */
-  static final class FakeMember implements MemberApi {
+  static final class FakeMember extends MemberApiStub {
     final Lessor lessor = new Lessor(this, null, MIN_TTL);
     final List<InternalRaftRequest> proposals = new ArrayList<>();
     /** The id the member would pick next for a grant without one (MemberNode's etcd-style generator). */
     long nextLeaseId = 1000;
     long revision = 10;
+
+    FakeMember() {
+      super(1, 2, 1);
+    }
 
     @Override
     public ClusterInfo cluster() {
@@ -72,33 +69,13 @@ class LeaseServiceTest {
     }
 
     @Override
-    public MvccStore store() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public WatchHub watchHub() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
     public Lessor lessor() {
       return lessor;
     }
 
     @Override
-    public ServerLimits limits() {
-      return ServerLimits.ETCD_DEFAULTS;
-    }
-
-    @Override
-    public ResponseHeader header() {
-      return header(revision);
-    }
-
-    @Override
-    public ResponseHeader header(long rev) {
-      return ResponseHeader.newBuilder().setClusterId(1).setMemberId(2).setRevision(rev).setRaftTerm(1).build();
+    long currentRevision() {
+      return revision;
     }
 
     @Override
@@ -126,10 +103,6 @@ class LeaseServiceTest {
       return CompletableFuture.failedFuture(new IllegalArgumentException(request.toString()));
     }
 
-    @Override
-    public CompletionStage<Void> linearizableRead() {
-      return CompletableFuture.completedFuture(null);
-    }
   }
 
   static LeaseService service(FakeMember member) {

@@ -7,27 +7,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import com.google.protobuf.ByteString;
-import com.google.protobuf.Message;
-import io.cairn.api.etcdserverpb.InternalRaftRequest;
-import io.cairn.api.etcdserverpb.ResponseHeader;
 import io.cairn.api.etcdserverpb.WatchCreateRequest.FilterType;
 import io.cairn.api.etcdserverpb.WatchResponse;
 import io.cairn.api.mvccpb.Event;
-import io.cairn.member.ClusterInfo;
-import io.cairn.member.MemberApi;
-import io.cairn.member.RaftStatus;
 import io.cairn.member.ServerLimits;
-import io.cairn.member.lease.Lessor;
 import io.cairn.member.watch.InMemoryWatchHistory;
 import io.cairn.member.watch.WatchHub;
 import io.cairn.member.watch.WatchSettings;
 import io.cairn.member.watch.WatchTestClient;
-import io.cairn.persistence.mvcc.MvccStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -253,20 +243,9 @@ class WatchServiceTest {
   }
 
   /** The member as the Watch service sees it: headers, limits and the hub. */
-  private final class FakeMember implements MemberApi {
-    @Override
-    public ClusterInfo cluster() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public RaftStatus raftStatus() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public MvccStore store() {
-      throw new UnsupportedOperationException();
+  private final class FakeMember extends MemberApiStub {
+    FakeMember() {
+      super(CLUSTER_ID, MEMBER_ID, 1);
     }
 
     @Override
@@ -275,38 +254,13 @@ class WatchServiceTest {
     }
 
     @Override
-    public Lessor lessor() {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
     public ServerLimits limits() {
       return new ServerLimits(maxRequestBytes, 128, 1L << 31);
     }
 
     @Override
-    public ResponseHeader header() {
-      return header(history.currentRevision());
-    }
-
-    @Override
-    public ResponseHeader header(long revision) {
-      return ResponseHeader.newBuilder()
-          .setClusterId(CLUSTER_ID)
-          .setMemberId(MEMBER_ID)
-          .setRevision(revision)
-          .setRaftTerm(1)
-          .build();
-    }
-
-    @Override
-    public CompletionStage<Message> propose(InternalRaftRequest request) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public CompletionStage<Void> linearizableRead() {
-      throw new UnsupportedOperationException();
+    long currentRevision() {
+      return history.currentRevision();
     }
   }
 }

@@ -79,7 +79,7 @@ class ApplierSnapshotTest {
       }
     };
     applier = kit.spawn(Applier.create(follower, new ProposalRegistry(100, Duration.ofSeconds(5)), appliedIndex,
-        alarms, listener, new Applier.Identity(1, 2), 2, Map.of(), appliedSink::add));
+        alarms, listener, new Applier.Identity(1, 2), Map.of(), appliedSink::add));
   }
 
   @AfterEach

@@ -11,23 +11,20 @@ import io.cairn.api.etcdserverpb.PutResponse;
 import io.cairn.api.etcdserverpb.RangeRequest;
 import io.cairn.api.etcdserverpb.RangeResponse;
 import io.cairn.launcher.CairnConfig;
+import io.cairn.launcher.config.ConfigLoader;
 import io.cairn.member.cluster.ClusterPlan;
-import io.cairn.persistence.mvcc.MvccStore;
 import io.cairn.raft.log.RaftLogSettings;
-import java.net.URI;
 import java.nio.file.Path;
-import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * In-process member on a temp data dir. Needs the real MvccStore, WatchHub and Lessor: skipped (not failed)
- * while any of them is still a stub.
+ * In-process member on a temp data dir.
  */
 @Timeout(60)
 class MemberNodeTest {
@@ -53,24 +50,16 @@ class MemberNodeTest {
     kit.shutdownTestKit();
   }
 
-  static CairnConfig config(Path dataDir) {
-    return new CairnConfig(
-        "default", dataDir, List.of(URI.create("http://localhost:2379")), List.of(URI.create("http://localhost:2379")),
-        List.of(URI.create("http://localhost:2380")), List.of(URI.create("http://localhost:2380")),
-        "default=http://localhost:2380", "new", "etcd-cluster", 100, 1000, 100_000, 1536 * 1024, 128, 0,
-        "periodic", "0", "info", "capnslog", List.of("default"), CairnConfig.Tls.NONE, CairnConfig.Tls.NONE);
+  /** etcd's defaults, as `cairn --data-dir <dataDir>` gets them. */
+  static CairnConfig config(Path dataDir) throws Exception {
+    return ConfigLoader.load(new String[] {"--data-dir", dataDir.toString()}, Map.of());
   }
 
   private MemberNode startMember() throws Exception {
-    try {
-      CairnConfig config = config(dataDir);
-      MemberNode m = MemberNode.start(config, ClusterPlan.of(config), kit.system());
-      m.ready().toCompletableFuture().get(20, TimeUnit.SECONDS);
-      return m;
-    } catch (UnsupportedOperationException stub) {
-      Assumptions.abort("the MvccStore / WatchHub / Lessor is still a stub");
-      throw stub;
-    }
+    CairnConfig config = config(dataDir);
+    MemberNode m = MemberNode.start(config, ClusterPlan.of(config), kit.system());
+    m.ready().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    return m;
   }
 
   @Test
@@ -122,12 +111,20 @@ class MemberNodeTest {
   }
 
   @Test
-  void storeProbe() {
-    // Documents the dependency: this class runs fully once MvccStore.open works.
-    try (MvccStore s = MvccStore.open(dataDir.resolve("probe"))) {
-      assertEquals(1, s.currentRevision());
-    } catch (UnsupportedOperationException | java.io.IOException stub) {
-      Assumptions.abort("the MvccStore is still a stub");
+  void proposalOverMaxRequestBytesIsRefusedBeforeTheLog() throws Exception {
+    MemberNode member = startMember();
+    try {
+      // etcd checks the marshalled request, header included, against --max-request-bytes (1.5 MiB here).
+      var f = member.propose(InternalRaftRequest.newBuilder()
+          .setPut(PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("k"))
+              .setValue(ByteString.copyFrom(new byte[(int) member.limits().maxRequestBytes()])))
+          .build());
+      var e = org.junit.jupiter.api.Assertions.assertThrows(
+          java.util.concurrent.ExecutionException.class, () -> f.toCompletableFuture().get(5, TimeUnit.SECONDS));
+      assertEquals(EtcdError.REQUEST_TOO_LARGE, ((EtcdException) e.getCause()).error());
+      assertEquals(1, member.store().currentRevision(), "nothing was applied");
+    } finally {
+      member.close();
     }
   }
 }
