@@ -16,13 +16,15 @@ import io.cairn.api.etcdserverpb.ResponseHeader;
 import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
 import io.cairn.member.MemberApi;
-import java.util.Optional;
+import io.cairn.member.Reconfiguration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * etcd's Cluster service (v3rpc/member.go). MemberList answers from the member's view of the cluster; runtime
- * reconfiguration is not there yet, but requests about an unknown member get etcd's own error.
+ * etcd's Cluster service (v3rpc/member.go). MemberList answers from the member's view of the cluster; the
+ * changes go through {@link Reconfiguration} (checked, proposed through the Raft log, answered once applied here).
  */
 public final class ClusterService implements Cluster {
   private final MemberApi member;
@@ -34,19 +36,26 @@ public final class ClusterService implements Cluster {
   @Override
   public CompletionStage<MemberListResponse> memberList(MemberListRequest in) {
     return GrpcErrors.call(
-        () -> {
-          MemberListResponse.Builder response = MemberListResponse.newBuilder().setHeader(clusterHeader());
-          for (ClusterInfo.Member m : member.cluster().members()) {
-            response.addMembers(
-                Member.newBuilder()
-                    .setID(m.id())
-                    .setName(m.name())
-                    .addAllPeerURLs(m.peerUrls())
-                    .addAllClientURLs(m.clientUrls())
-                    .setIsLearner(m.learner()));
-          }
-          return CompletableFuture.completedFuture(response.build());
-        });
+        () -> CompletableFuture.completedFuture(
+            MemberListResponse.newBuilder().setHeader(clusterHeader()).addAllMembers(members()).build()));
+  }
+
+  private List<Member> members() {
+    List<Member> members = new ArrayList<>();
+    for (ClusterInfo.Member m : member.cluster().members()) {
+      members.add(toProto(m));
+    }
+    return members;
+  }
+
+  private static Member toProto(ClusterInfo.Member m) {
+    return Member.newBuilder()
+        .setID(m.id())
+        .setName(m.name())
+        .addAllPeerURLs(m.peerUrls())
+        .addAllClientURLs(m.clientUrls())
+        .setIsLearner(m.learner())
+        .build();
   }
 
   /** etcd's clusterServer.header(): cluster, member and term, no revision. */
@@ -56,42 +65,48 @@ public final class ClusterService implements Cluster {
 
   @Override
   public CompletionStage<MemberAddResponse> memberAdd(MemberAddRequest in) {
-    return NotSupported.answer(NotSupported.RECONFIGURATION);
+    return GrpcErrors.call(
+        () -> reconfiguration().add(in.getPeerURLsList(), in.getIsLearner())
+            .thenApply(added -> MemberAddResponse.newBuilder()
+                .setHeader(clusterHeader())
+                .setMember(toProto(added))
+                .addAllMembers(members())
+                .build()));
   }
 
   @Override
   public CompletionStage<MemberRemoveResponse> memberRemove(MemberRemoveRequest in) {
     return GrpcErrors.call(
-        () -> {
-          find(in.getID());
-          return NotSupported.answer(NotSupported.RECONFIGURATION);
-        });
+        () -> reconfiguration().remove(in.getID())
+            .thenApply(v -> MemberRemoveResponse.newBuilder()
+                .setHeader(clusterHeader()).addAllMembers(members()).build()));
   }
 
   @Override
   public CompletionStage<MemberUpdateResponse> memberUpdate(MemberUpdateRequest in) {
     return GrpcErrors.call(
-        () -> {
-          find(in.getID());
-          return NotSupported.answer(NotSupported.RECONFIGURATION);
-        });
+        () -> reconfiguration().update(in.getID(), in.getPeerURLsList())
+            .thenApply(v -> MemberUpdateResponse.newBuilder()
+                .setHeader(clusterHeader()).addAllMembers(members()).build()));
   }
 
-  /** etcd 3.4: an unknown ID is MEMBER_NOT_FOUND, a voting member MEMBER_NOT_LEARNER. */
+  /** etcd 3.4: an unknown ID is MEMBER_NOT_FOUND, a voting member MEMBER_NOT_LEARNER, a lagging learner LEARNER_NOT_READY. */
   @Override
   public CompletionStage<MemberPromoteResponse> memberPromote(MemberPromoteRequest in) {
     return GrpcErrors.call(
-        () -> {
-          if (!find(in.getID()).learner()) {
-            throw EtcdError.MEMBER_NOT_LEARNER.exception();
-          }
-          return NotSupported.answer(NotSupported.RECONFIGURATION);
-        });
+        () -> reconfiguration().promote(in.getID())
+            .thenApply(v -> MemberPromoteResponse.newBuilder()
+                .setHeader(clusterHeader()).addAllMembers(members()).build()));
   }
 
-  private ClusterInfo.Member find(long id) {
-    Optional<ClusterInfo.Member> found =
-        member.cluster().members().stream().filter(m -> m.id() == id).findFirst();
-    return found.orElseThrow(EtcdError.MEMBER_NOT_FOUND::exception);
+  private Reconfiguration reconfiguration() {
+    if (member.raftStatus().learner()) {
+      throw EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception();
+    }
+    Reconfiguration r = member.reconfiguration();
+    if (r == null) {
+      throw EtcdError.NOT_CAPABLE.exception();
+    }
+    return r;
   }
 }

@@ -7,7 +7,10 @@ import io.cairn.grpc.GrpcServer;
 import io.cairn.launcher.config.ConfigException;
 import io.cairn.launcher.config.ConfigLoader;
 import io.cairn.launcher.config.CapnslogMarkers;
+import io.cairn.member.JoinedCluster;
 import io.cairn.member.MemberNode;
+import io.cairn.member.MemberRemovedException;
+import io.cairn.member.RemoteMembership;
 import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
 import io.cairn.member.cluster.ClusterSystemConfig;
@@ -83,21 +86,42 @@ public final class Main {
           e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
       return 1;
     }
+    JoinedCluster joined = null;
+    if (!hasMemberDir(config) && !plan.newCluster()) {
+      // etcd's GetClusterFromRemotePeers: a new member of an existing cluster takes the cluster from its peers.
+      try {
+        joined = RemoteMembership.fetch(system, plan);
+      } catch (ClusterPlanException e) {
+        ETCDMAIN.error(CapnslogMarkers.CRITICAL, "{}", e.getMessage());
+        terminate(system);
+        return 1;
+      }
+    }
     MemberNode member;
     try {
-      member = MemberNode.start(config, plan, system);
+      member = MemberNode.start(config, plan, joined, system);
+    } catch (MemberRemovedException e) {
+      logRemoved();
+      terminate(system);
+      return 0;
     } catch (Exception e) {
       System.err.println("cairn: cannot start member in " + config.dataDir() + ": " + e.getMessage());
       terminate(system);
       return 1;
     }
+    RemoteMembership.serve(system, member::membershipReply);
     Shutdown shutdown = new Shutdown(new AtomicReference<>(List.of()), member, system);
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "cairn-shutdown"));
+    CompletableFuture<Void> removed = member.removed().toCompletableFuture();
     try {
       // A member of a new cluster is ready once a quorum applied its published attributes: no bound (etcd
       // waits as long), a signal ends the wait.
-      CompletableFuture.anyOf(member.ready().toCompletableFuture(), system.getWhenTerminated().toCompletableFuture())
-          .join();
+      CompletableFuture.anyOf(member.ready().toCompletableFuture(), system.getWhenTerminated().toCompletableFuture(),
+          removed).join();
+      if (removed.isDone()) {
+        logRemoved();
+        System.exit(0); // the shutdown hook stops the member
+      }
       if (!member.ready().toCompletableFuture().isDone()) {
         return 0; // stopped by a signal before it was ready
       }
@@ -126,8 +150,19 @@ public final class Main {
     logServing(config, bindings);
 
     // Main's thread waits for the system; the shutdown hook terminates it after a signal.
-    system.getWhenTerminated().toCompletableFuture().join();
+    CompletableFuture.anyOf(system.getWhenTerminated().toCompletableFuture(), removed).join();
+    if (removed.isDone()) {
+      // etcd: the removed member stops and etcd exits 0; the shutdown hook unbinds and stops the member.
+      logRemoved();
+      System.exit(0);
+    }
     return 0;
+  }
+
+  /** etcd's lines when this member was removed from the cluster (etcdserver, error then info). */
+  private static void logRemoved() {
+    SERVER.error(MemberRemovedException.MESSAGE);
+    SERVER.info("the data-dir used by this member must be removed.");
   }
 
   private static boolean hasMemberDir(CairnConfig config) {

@@ -77,7 +77,16 @@ public final class Applier extends AbstractBehavior<Object> {
   private final AlarmState alarmState;
   private final ApplyListener listener;
   private final Identity identity;
-  private final LongConsumer appliedSink;
+  private final AppliedSink appliedSink;
+  private final Membership membership;
+
+  /**
+   * Told the applied index after each durable batch and each installed snapshot, with the Raft configuration
+   * when that batch changed it (or a snapshot was installed), else null.
+   */
+  public interface AppliedSink {
+    void applied(long index, io.cairn.raft.Configuration configuration);
+  }
   private Map<String, byte[]> pendingMeta;
   private long persistedTerm;
 
@@ -94,10 +103,26 @@ public final class Applier extends AbstractBehavior<Object> {
       Identity identity,
       Map<String, byte[]> bootstrapMeta,
       LongConsumer appliedSink) {
+    Membership membership = new Membership(new ClusterInfo(identity.clusterId(), identity.memberId(), "", List.of()));
+    return create(store, registry, appliedIndex, alarmState, listener, identity, membership, bootstrapMeta,
+        (index, configuration) -> appliedSink.accept(index));
+  }
+
+  /** The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries). */
+  static Behavior<Object> create(
+      MvccStore store,
+      ProposalRegistry registry,
+      AppliedIndex appliedIndex,
+      AlarmState alarmState,
+      ApplyListener listener,
+      Identity identity,
+      Membership membership,
+      Map<String, byte[]> bootstrapMeta,
+      AppliedSink appliedSink) {
     return Behaviors.setup(
         ctx ->
             new Applier(
-                ctx, store, registry, appliedIndex, alarmState, listener, identity,
+                ctx, store, registry, appliedIndex, alarmState, listener, identity, membership,
                 bootstrapMeta, appliedSink));
   }
 
@@ -109,9 +134,11 @@ public final class Applier extends AbstractBehavior<Object> {
       AlarmState alarmState,
       ApplyListener listener,
       Identity identity,
+      Membership membership,
       Map<String, byte[]> bootstrapMeta,
-      LongConsumer appliedSink) {
+      AppliedSink appliedSink) {
     super(context);
+    this.membership = membership;
     this.appliedSink = appliedSink;
     this.store = store;
     this.registry = registry;
@@ -153,13 +180,19 @@ public final class Applier extends AbstractBehavior<Object> {
       return this;
     }
     SERVER_LOG.info("raft applied incoming snapshot at index {}", index);
+    // The snapshot carries the leader's meta: this member's own identity goes back at once (same index).
+    try (ApplyBatch own = store.beginApply()) {
+      ownIdentityMeta().forEach(own::putMeta);
+      own.commit(index, true);
+    }
+    membership.recover(store);
     persistedTerm = readTerm(store);
     alarmState.replace(new LinkedHashSet<>(store.alarms()));
     listener.snapshotInstalled(store.currentRevision());
     appliedIndex.advance(index);
     SERVER_LOG.info("finished applying incoming snapshot at index {}", index);
     install.done().complete(null);
-    appliedSink.accept(index);
+    appliedSink.applied(index, Membership.configuration(membership.current().members()));
     return this;
   }
 
@@ -170,6 +203,8 @@ public final class Applier extends AbstractBehavior<Object> {
     List<Outcome> outcomes = new ArrayList<>(batch.entries().size());
     List<LeaseChange> leaseChanges = new ArrayList<>();
     List<MemberAttributes> published = new ArrayList<>();
+    MembershipChanges.State[] configuration = {membership.state()};
+    MembershipChanges.State before = configuration[0];
     Set<AlarmMember> alarms = new LinkedHashSet<>(alarmState.active());
     ApplyBatch tx = store.beginApply();
     try {
@@ -177,7 +212,9 @@ public final class Applier extends AbstractBehavior<Object> {
         if (e.index() <= appliedIndex.get()) {
           continue;
         }
-        outcomes.add(applyEntry(tx, e, alarms, leaseChanges, published));
+        outcomes.add(e.entry().hasConfChange()
+            ? applyConfChange(tx, e, configuration)
+            : applyEntry(tx, e, alarms, leaseChanges, published));
       }
       pendingMeta.forEach(tx::putMeta);
       if (batch.lastTerm() != persistedTerm) {
@@ -198,8 +235,15 @@ public final class Applier extends AbstractBehavior<Object> {
     pendingMeta = Map.of();
     persistedTerm = batch.lastTerm();
     alarmState.replace(alarms);
+    boolean reconfigured = configuration[0] != before;
+    if (reconfigured) {
+      membership.replace(configuration[0]);
+      listener.membershipChanged(configuration[0]);
+    }
     appliedIndex.advance(batch.lastIndex());
-    appliedSink.accept(batch.lastIndex()); // durable: the log may forget it (Raft §7, etcd's triggerSnapshot)
+    // durable: the log may forget it (Raft §7, etcd's triggerSnapshot); a new configuration takes effect
+    appliedSink.applied(batch.lastIndex(),
+        reconfigured ? Membership.configuration(configuration[0].members()) : null);
     for (Outcome o : outcomes) {
       if (o.error != null) {
         registry.fail(o.id, o.error);
@@ -219,6 +263,35 @@ public final class Applier extends AbstractBehavior<Object> {
     return this;
   }
 
+  /**
+   * etcd's applyConfChange: validated against the configuration as of this entry; an invalid one changes
+   * nothing and its request gets the error. A conf_change in a NORMAL entry is one the leader refused because
+   * another change was still unapplied.
+   */
+  private Outcome applyConfChange(ApplyBatch tx, CommittedEntry e, MembershipChanges.State[] configuration) {
+    long id = e.entry().getId();
+    var change = e.entry().getConfChange();
+    if (!e.confChange()) {
+      EtcdError refusal = change.getRefusal() == io.cairn.api.internal.ConfChange.Refusal.LEARNER_NOT_READY
+          ? EtcdError.LEARNER_NOT_READY : EtcdError.UNHEALTHY;
+      return new Outcome(id, null, refusal.exception());
+    }
+    var refused = MembershipChanges.validate(configuration[0], change);
+    if (refused.isPresent()) {
+      LOG.info("configuration change at index {} refused: {}", e.index(), refused.get().message());
+      return new Outcome(id, null, refused.get().exception());
+    }
+    configuration[0] = MembershipChanges.apply(configuration[0], change);
+    tx.putMeta(Membership.META_MEMBERS, Membership.toProto(configuration[0]).toByteArray());
+    return new Outcome(id, EmptyResponse.getDefaultInstance(), null);
+  }
+
+  private Map<String, byte[]> ownIdentityMeta() {
+    return Map.of(
+        ClusterBootstrap.META_CLUSTER_ID, ByteBuffer.allocate(8).putLong(identity.clusterId()).array(),
+        ClusterBootstrap.META_MEMBER_ID, ByteBuffer.allocate(8).putLong(identity.memberId()).array());
+  }
+
   private Outcome applyEntry(
       ApplyBatch tx, CommittedEntry e, Set<AlarmMember> alarms, List<LeaseChange> leases,
       List<MemberAttributes> published) {
@@ -236,7 +309,7 @@ public final class Applier extends AbstractBehavior<Object> {
               tx.putMeta(META_CLUSTER_VERSION, entry.getClusterVersion().getBytes(java.nio.charset.StandardCharsets.UTF_8));
               yield EmptyResponse.getDefaultInstance();
             }
-            case PAYLOAD_NOT_SET -> EmptyResponse.getDefaultInstance(); // a new leader's empty entry
+            case PAYLOAD_NOT_SET, CONF_CHANGE -> EmptyResponse.getDefaultInstance(); // a new leader's empty entry
           };
       return new Outcome(entry.getId(), response, null);
     } catch (MvccException refused) {

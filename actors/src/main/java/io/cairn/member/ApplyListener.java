@@ -23,4 +23,10 @@ public interface ApplyListener {
    * membership, watchers). The applier has already taken the snapshot's alarms.
    */
   void snapshotInstalled(long revision);
+
+  /**
+   * A configuration change was applied (etcd's applyConfChange): the membership is now state. Called after the
+   * batch is durable and before its proposals are answered.
+   */
+  default void membershipChanged(MembershipChanges.State state) {}
 }

@@ -45,9 +45,10 @@ final class ClusterBootstrap {
     return new ClusterInfo(clusterId, memberId, initial.name(), List.copyOf(members));
   }
 
-  /** What the applier records with the first batch of a fresh member. */
-  static Map<String, byte[]> meta(ClusterInfo cluster) {
-    return Map.of(META_CLUSTER_ID, toBytes(cluster.clusterId()), META_MEMBER_ID, toBytes(cluster.memberId()));
+  /** What the applier records with the first batch of a fresh member: its IDs and the initial configuration. */
+  static Map<String, byte[]> meta(ClusterInfo cluster, MembershipChanges.State configuration) {
+    return Map.of(META_CLUSTER_ID, toBytes(cluster.clusterId()), META_MEMBER_ID, toBytes(cluster.memberId()),
+        Membership.META_MEMBERS, Membership.toProto(configuration).toByteArray());
   }
 
   private static byte[] toBytes(long v) {

@@ -56,6 +56,8 @@ public enum EtcdError {
   UNHEALTHY(Status.Code.UNAVAILABLE, "etcdserver: unhealthy cluster"),
   CORRUPT(Status.Code.DATA_LOSS, "etcdserver: corrupt cluster"),
   BAD_LEADER_TRANSFEREE(Status.Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
+  /** etcd's learner interceptor: a learner serves only serializable reads and Status. */
+  NOT_SUPPORTED_FOR_LEARNER(Status.Code.UNAVAILABLE, "etcdserver: rpc not supported for learner"),
   /** etcd answers Lock/Election requests without a lease this way (v3lock/v3election). */
   ELECTION_NO_LEADER(Status.Code.UNKNOWN, "election: no leader"),
   ELECTION_NOT_LEADER(Status.Code.UNKNOWN, "election: not leader");

@@ -40,6 +40,11 @@ public interface MemberApi {
    */
   CompletionStage<Message> propose(InternalRaftRequest request);
 
+  /** Runtime reconfiguration; null where the member cannot change its configuration (test stubs). */
+  default Reconfiguration reconfiguration() {
+    return null;
+  }
+
   /** Completes when this member has applied everything committed before the call (ReadIndex). */
   CompletionStage<Void> linearizableRead();
 }

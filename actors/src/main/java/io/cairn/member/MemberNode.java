@@ -103,6 +103,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   private final ReadIndexBatcher reads;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
+  private final CompletableFuture<Void> removed = new CompletableFuture<>();
+  private Reconfiguration reconfiguration;
+  /** The members as of the last configuration change (the Akka Cluster follows the difference). */
+  private volatile List<ClusterInfo.Member> akkaMembers = List.of();
+  private ClusterTransport transport;
   private ActorRef<MemberGuardian.Stop> guardian;
   private ActorRef<LogCommand> log;
   private volatile RaftNodeStatus raft;
@@ -138,17 +143,38 @@ public final class MemberNode implements MemberApi, AutoCloseable {
    * @throws IOException when the data dir cannot be created, or the store or the Raft log cannot be opened
    */
   public static MemberNode start(CairnConfig config, ClusterPlan plan, ActorSystem<?> system) throws IOException {
+    return start(config, plan, null, system);
+  }
+
+  /**
+   * As {@link #start(CairnConfig, ClusterPlan, ActorSystem)}; joined, when not null, is the cluster a new member
+   * of an existing cluster (--initial-cluster-state existing) fetched from its peers: on a fresh data dir it
+   * replaces what the flags describe, as etcd's GetClusterFromRemotePeers.
+   *
+   * @throws MemberRemovedException when the data dir says this member was removed from the cluster
+   */
+  public static MemberNode start(CairnConfig config, ClusterPlan plan, JoinedCluster joined, ActorSystem<?> system)
+      throws IOException {
     Path memberDir = config.dataDir().resolve("member");
     Path mvccDir = memberDir.resolve("mvcc");
     Files.createDirectories(mvccDir);
     MvccStore store = MvccStore.open(mvccDir);
     try {
       boolean fresh = ClusterBootstrap.isFresh(store);
-      ClusterInfo cluster = ClusterBootstrap.recover(ClusterBootstrap.fromPlan(plan), store);
-      PersistentRaftLog raftLog = openLog(system, cluster, store);
-      MemberNode node = new MemberNode(config, system, store, cluster, raftLog.hardState().getTerm());
+      ClusterInfo initial = fresh && joined != null ? joined.cluster() : ClusterBootstrap.fromPlan(plan);
+      ClusterInfo cluster = ClusterBootstrap.recover(initial, store);
+      MemberNode node = new MemberNode(config, system, store, cluster, 0);
+      if (fresh && joined != null) {
+        node.membership.replace(new MembershipChanges.State(joined.cluster().members(), joined.removed()));
+      }
       node.membership.recover(store);
-      node.run(fresh, raftLog, ClusterTransport.start(system, plan), plan);
+      if (node.membership.current().members().stream().noneMatch(m -> m.id() == cluster.memberId())) {
+        throw new MemberRemovedException();
+      }
+      PersistentRaftLog raftLog = openLog(system, node.membership.current(), store);
+      node.raft = new RaftNodeStatus(cluster.memberId(), 0, raftLog.hardState().getTerm(), store.appliedIndex(),
+          RaftRole.FOLLOWER);
+      node.run(fresh, raftLog, ClusterTransport.start(system, cluster.clusterId(), cluster.memberId()), plan);
       return node;
     } catch (RuntimeException | IOException e) {
       store.close();
@@ -195,6 +221,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
 
   private void run(boolean fresh, PersistentRaftLog raftLog, ClusterTransport transport, ClusterPlan plan) {
     ClusterInfo cluster = membership.current();
+    this.transport = transport;
+    transport.updatePeers(peerUrls(cluster));
+    akkaMembers = cluster.members();
+    this.reconfiguration = new Reconfiguration(membership, config.strictReconfigCheck(),
+        AkkaPeerActivity.of(system, memberId), this::proposeConfChange);
     String self = MemberIds.hex(cluster.memberId());
     String clusterHex = MemberIds.hex(cluster.clusterId());
     if (fresh) {
@@ -234,10 +265,16 @@ public final class MemberNode implements MemberApi, AutoCloseable {
 
       @Override
       public void snapshotInstalled(long revision) {
-        // etcd applySnapshot: lessor.Recover, membership from the new backend, watchers synced to the new store
+        // etcd applySnapshot: lessor.Recover, membership from the new backend (the applier read it), watchers
+        // synced to the new store
         lessor.restore();
-        membership.recover(store);
+        onMembershipChanged(membership.state());
         watchHub.restored(revision);
+      }
+
+      @Override
+      public void membershipChanged(MembershipChanges.State state) {
+        onMembershipChanged(state);
       }
     };
     CompletableFuture<ActorRef<LogCommand>> logRef = new CompletableFuture<>();
@@ -245,9 +282,10 @@ public final class MemberNode implements MemberApi, AutoCloseable {
         Applier.create(
             store, registry, appliedIndex, alarms, listener,
             new Applier.Identity(cluster.clusterId(), cluster.memberId()),
-            fresh ? ClusterBootstrap.meta(cluster) : Map.of(),
-            // A batch applied before the node is known only delays compaction to the next one.
-            index -> logRef.thenAccept(node -> node.tell(new LogCommand.Applied(index))));
+            membership,
+            fresh ? ClusterBootstrap.meta(cluster, membership.state()) : Map.of(),
+            // Told in apply order once the node is known (it is before any entry can commit).
+            (index, configuration) -> logRef.thenAccept(node -> node.tell(new LogCommand.Applied(index, configuration))));
     var compactor =
         AutoCompactor.fromConfig(
             config.autoCompactionMode(), config.autoCompactionRetention(), store::currentRevision,
@@ -288,10 +326,10 @@ public final class MemberNode implements MemberApi, AutoCloseable {
    * the transport's largest message.
    */
   static RaftSettings raftSettings(CairnConfig config, ClusterInfo cluster, long appliedIndex, int maxMessageBytes) {
-    Set<Long> voters = Set.copyOf(cluster.members().stream().map(ClusterInfo.Member::id).toList());
+    io.cairn.raft.Configuration configuration = Membership.configuration(cluster.members());
     long appendBytes = Math.max(1, Math.min(MAX_APPEND_BYTES, maxMessageBytes - config.maxRequestBytes()));
     return new RaftSettings(
-        cluster.memberId(), voters, Set.of(), cluster.clusterId(),
+        cluster.memberId(), configuration.voters(), configuration.learners(), cluster.clusterId(),
         config.heartbeatIntervalMs(), config.electionTimeoutMs(),
         256, appendBytes, 32L << 20,
         MAX_BATCH_ENTRIES, appendBytes,
@@ -369,6 +407,68 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     });
   }
 
+  /**
+   * A configuration change was applied (or a snapshot brought one): Raft messages reach the members now in it;
+   * a removed member leaves the Akka Cluster (downed by the others, so a dead one goes too); this member, if
+   * removed, stops (etcd's applyConfChange shouldStop).
+   */
+  private void onMembershipChanged(MembershipChanges.State state) {
+    transport.updatePeers(peerUrls(membership.current()));
+    AkkaMembership.follow(system, akkaMembers, membership.current(), state.removed());
+    akkaMembers = membership.current().members();
+    if (state.member(memberId).isEmpty() && state.removed().contains(memberId) && !removed.isDone()) {
+      // etcd stops 1 s later (stopWithDelay) so the change's commit reaches the others first.
+      CompletableFuture.delayedExecutor(REMOVED_STOP_DELAY.toMillis(), TimeUnit.MILLISECONDS)
+          .execute(() -> removed.complete(null));
+    }
+  }
+
+  /** etcd's stopWithDelay(10 * 100ms) after applying its own removal. */
+  static final Duration REMOVED_STOP_DELAY = Duration.ofSeconds(1);
+
+  private static Map<Long, String> peerUrls(ClusterInfo cluster) {
+    Map<Long, String> urls = new java.util.HashMap<>();
+    for (ClusterInfo.Member m : cluster.members()) {
+      if (!m.peerUrls().isEmpty()) {
+        urls.put(m.id(), m.peerUrls().get(0));
+      }
+    }
+    return urls;
+  }
+
+  /** Completes when this member was removed from the cluster and must stop (etcd's ErrStopped after removal). */
+  public CompletionStage<Void> removed() {
+    return removed;
+  }
+
+  /** What this member tells a member joining the cluster (RemoteMembership). */
+  public io.cairn.api.internal.MembershipReply membershipReply() {
+    return RemoteMembership.reply(membership.current(), membership.state());
+  }
+
+  /** Runtime reconfiguration (the Cluster service's MemberAdd/Remove/Update/Promote). */
+  @Override
+  public Reconfiguration reconfiguration() {
+    return reconfiguration;
+  }
+
+  /** Proposes a configuration change; completes once it is applied here, or fails with etcd's error. */
+  private CompletionStage<Void> proposeConfChange(io.cairn.api.internal.ConfChange change) {
+    if (closed) {
+      return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
+    }
+    LogEntry entry;
+    CompletableFuture<Message> applied;
+    try {
+      entry = LogEntry.newBuilder().setId(ids.next()).setConfChange(change).build();
+      applied = registry.register(entry.getId());
+    } catch (EtcdException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    log.tell(new LogCommand.ProposeConfChange(entry));
+    return applied.thenApplyAsync(m -> (Void) null, callbackExecutor);
+  }
+
   /** Completes once this member's attributes are published (etcd's ReadyNotify). */
   public CompletionStage<Void> ready() {
     return ready;
@@ -380,6 +480,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     long electionTicks = config.electionTimeoutMs() / heartbeatMs;
     long minTtlMs = (3 * electionTicks / 2) * heartbeatMs;
     return (minTtlMs + 999) / 1000;
+  }
+
+  /** This member is a learner in the configuration it applied (etcd's IsLearner). */
+  private boolean isLearner() {
+    return membership.current().members().stream().anyMatch(m -> m.id() == memberId && m.learner());
   }
 
   @Override
@@ -446,6 +551,9 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     if (closed) {
       throw EtcdError.STOPPED.exception();
     }
+    if (isLearner()) {
+      throw EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception();
+    }
     InternalRaftRequest.Builder b = request.toBuilder();
     if (request.hasLeaseGrant()) {
       LeaseGrantRequest grant = request.getLeaseGrant();
@@ -497,6 +605,9 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   public CompletionStage<Void> linearizableRead() {
     if (closed) {
       return CompletableFuture.failedFuture(EtcdError.STOPPED.exception());
+    }
+    if (isLearner()) {
+      return CompletableFuture.failedFuture(EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception());
     }
     return reads.read();
   }

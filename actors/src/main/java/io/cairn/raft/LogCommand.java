@@ -23,9 +23,21 @@ public sealed interface LogCommand {
   /**
    * The member applied every entry up to {@code index} (send it after each applied batch is committed to
    * the store, and after a snapshot install). The Raft node compacts its log from it (Raft §7, etcd's
-   * --snapshot-count).
+   * --snapshot-count). configuration, when not null, is the configuration in effect after that batch (a
+   * configuration change was applied in it, or a snapshot installed): etcd's ApplyConfChange.
    */
-  record Applied(long index) implements LogCommand {}
+  record Applied(long index, Configuration configuration) implements LogCommand {
+    public Applied(long index) {
+      this(index, null);
+    }
+  }
+
+  /**
+   * Appends {@code entry} (its payload a conf_change) as a CONF_CHANGE entry, unless a configuration change is
+   * still unapplied: then the leader appends it as a NORMAL entry, which the applier refuses (etcd's raft turns
+   * it into an empty entry). The new configuration takes effect when the member sends it with {@link Applied}.
+   */
+  record ProposeConfChange(LogEntry entry) implements LogCommand {}
 
   /** Internal: the proposals buffered so far form one batch. */
   enum Flush implements LogCommand {

@@ -20,7 +20,7 @@ final class CandidateRole extends RoleBehavior {
   CandidateRole(RaftCore core, boolean preVote) {
     super(core);
     this.preVote = preVote;
-    this.tally = new VoteTally(core.settings.voters().size());
+    this.tally = new VoteTally(core.config.voters().size());
   }
 
   /** The term the votes are for: a pre-vote asks for the term it would move to. */
@@ -49,7 +49,7 @@ final class CandidateRole extends RoleBehavior {
         .setPreVote(preVote)
         .setLastLogIndex(core.log.lastIndex())
         .setLastLogTerm(core.lastTerm());
-    for (long voter : core.settings.voters()) {
+    for (long voter : core.config.voters()) {
       if (voter != core.self()) {
         core.send(core.message(voter, campaignTerm()).setVote(request));
       }

@@ -44,7 +44,8 @@ final class CommitDelivery {
       List<Entry> entries = log.entries(deliveredIndex + 1, to + 1, maxBatchBytes);
       List<CommittedEntry> batch = new ArrayList<>(entries.size());
       for (Entry entry : entries) {
-        batch.add(new CommittedEntry(entry.getIndex(), entry.getTerm(), payload(entry)));
+        batch.add(new CommittedEntry(entry.getIndex(), entry.getTerm(), payload(entry),
+            entry.getType() == EntryType.CONF_CHANGE));
       }
       applier.tell(new Committed(batch));
       deliveredIndex = entries.get(entries.size() - 1).getIndex();
@@ -52,9 +53,8 @@ final class CommitDelivery {
   }
 
   private static LogEntry payload(Entry entry) {
-    // An empty entry is a new leader's no-op (§5.4.2); configuration changes are not supported yet and
-    // reach the applier as no-ops so the applied index still advances.
-    if (entry.getData().isEmpty() || entry.getType() != EntryType.NORMAL) {
+    // An empty entry is a new leader's no-op (§5.4.2). Configuration changes carry a LogEntry too.
+    if (entry.getData().isEmpty()) {
       return LogEntry.getDefaultInstance();
     }
     try {

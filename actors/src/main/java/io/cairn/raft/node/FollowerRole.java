@@ -24,7 +24,7 @@ final class FollowerRole extends RoleBehavior {
   @Override
   Behavior<Object> onTick() {
     core.clock.tick();
-    if (!core.settings.isLearner() && core.clock.timedOut()) {
+    if (core.canVote() && core.clock.timedOut()) {
       return campaign(); // §5.2: no word from a leader within the (randomized) election timeout
     }
     return this;

@@ -2,6 +2,8 @@ package io.cairn.raft.node;
 
 import akka.actor.typed.Behavior;
 import com.google.protobuf.ByteString;
+import io.cairn.api.internal.ConfChange;
+import io.cairn.api.internal.LogEntry;
 import io.cairn.api.raft.AppendEntries;
 import io.cairn.api.raft.AppendEntriesResponse;
 import io.cairn.api.raft.Entry;
@@ -28,15 +30,7 @@ final class LeaderRole extends RoleBehavior {
   LeaderRole(RaftCore core) {
     super(core);
     this.reads = new ReadIndexRounds(core.settings.maxPendingReads());
-    long next = core.log.lastIndex() + 1;
-    List<Long> members = new ArrayList<>(core.settings.voters());
-    members.addAll(core.settings.learners());
-    for (long id : members) {
-      if (id != core.self()) {
-        peers.put(id, new Progress(id, core.settings.voters().contains(id), next,
-            new Inflights(core.settings.maxInflightAppends(), core.settings.maxInflightBytes())));
-      }
-    }
+    syncPeers();
     // §5.4.2 / §8: an empty entry of the new term commits everything before it, and lets ReadIndex start.
     appendLocally(List.of(ByteString.EMPTY));
     if (!core.proposals.isEmpty()) {
@@ -44,7 +38,99 @@ final class LeaderRole extends RoleBehavior {
     }
   }
 
+  /**
+   * One Progress per other member of the configuration: new members start probing at the end of the log,
+   * removed ones are forgotten (etcd's applyConfChange on the leader's tracker).
+   */
+  private void syncPeers() {
+    long next = core.log.lastIndex() + 1;
+    List<Long> members = new ArrayList<>(core.config.voters());
+    members.addAll(core.config.learners());
+    for (long id : members) {
+      if (id == core.self()) {
+        continue;
+      }
+      Progress progress = peers.get(id);
+      if (progress == null) {
+        peers.put(id, new Progress(id, core.config.voters().contains(id), next,
+            new Inflights(core.settings.maxInflightAppends(), core.settings.maxInflightBytes())));
+      } else {
+        progress.voter = core.config.voters().contains(id); // a promoted learner now counts
+      }
+    }
+    peers.keySet().removeIf(id -> !core.config.contains(id));
+  }
+
+  @Override
+  Behavior<Object> onConfiguration(io.cairn.raft.Configuration configuration) {
+    core.applyConfiguration(configuration);
+    syncPeers();
+    maybeCommit(); // the quorum changed: what a majority holds may now be committed (thesis §4.1)
+    for (Progress progress : peers.values()) {
+      sendAppend(progress);
+    }
+    return this;
+  }
+
+  /**
+   * The match index of a member as this leader tracks it (etcd's Progress.Match), or -1 when it is not
+   * replicating to it: the readiness check before promoting a learner reads it.
+   */
+  long matchIndex(long memberId) {
+    if (memberId == core.self()) {
+      return core.durableIndex;
+    }
+    Progress progress = peers.get(memberId);
+    return progress == null ? -1 : progress.matchIndex;
+  }
+
+  /**
+   * etcd's isLearnerReady: only the leader knows; a learner it replicates to is ready once its match index
+   * reaches 90% of the leader's own (etcd's readyPercent).
+   */
+  private boolean learnerReady(long learnerId) {
+    Progress progress = peers.get(learnerId);
+    if (progress == null) {
+      return true; // not a member: the applier answers that
+    }
+    return progress.matchIndex >= LEARNER_READY_FRACTION * core.durableIndex;
+  }
+
+  static final double LEARNER_READY_FRACTION = 0.9;
+
   // --- proposals ------------------------------------------------------------------------------------------
+
+  /**
+   * etcd's stepLeader for a ConfChange: appended as CONF_CHANGE unless a change is still unapplied, then as
+   * a NORMAL entry that the applier refuses (etcd replaces it by an empty entry; Cairn keeps its ID so the
+   * waiting request is answered at once instead of timing out).
+   */
+  @Override
+  Behavior<Object> onProposeConfChange(ByteString proposal) {
+    onFlush(); // every proposal queued before it goes first
+    ConfChange.Refusal refusal = ConfChange.Refusal.NONE;
+    LogEntry entry;
+    try {
+      entry = LogEntry.parseFrom(proposal);
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      return this; // not from a member of this cluster
+    }
+    if (core.pendingConfIndex > core.compaction.appliedIndex()) {
+      RaftCore.RAFT_LOG.info("{} propose conf change ignored since pending unapplied configuration [index {}, applied {}]",
+          core.idHex(), core.pendingConfIndex, core.compaction.appliedIndex());
+      refusal = ConfChange.Refusal.PENDING;
+    } else if (entry.getConfChange().getPromote() && !learnerReady(entry.getConfChange().getMember().getId())) {
+      refusal = ConfChange.Refusal.LEARNER_NOT_READY;
+    }
+    if (refusal != ConfChange.Refusal.NONE) {
+      LogEntry refused = entry.toBuilder().setConfChange(entry.getConfChange().toBuilder().setRefusal(refusal)).build();
+      appendLocally(List.of(refused.toByteString()), EntryType.NORMAL);
+    } else {
+      appendLocally(List.of(proposal), EntryType.CONF_CHANGE);
+      core.pendingConfIndex = core.log.lastIndex();
+    }
+    return this;
+  }
 
   @Override
   Behavior<Object> onPropose(ByteString proposal) {
@@ -70,13 +156,17 @@ final class LeaderRole extends RoleBehavior {
     return this;
   }
 
-  /** Appends to the own log (its durable completion is the leader's own ack) and replicates in parallel. */
   private void appendLocally(List<ByteString> payloads) {
+    appendLocally(payloads, EntryType.NORMAL);
+  }
+
+  /** Appends to the own log (its durable completion is the leader's own ack) and replicates in parallel. */
+  private void appendLocally(List<ByteString> payloads, EntryType type) {
     long index = core.log.lastIndex();
     List<Entry> entries = new ArrayList<>(payloads.size());
     for (ByteString payload : payloads) {
       entries.add(Entry.newBuilder()
-          .setTerm(core.term).setIndex(++index).setType(EntryType.NORMAL).setData(payload).build());
+          .setTerm(core.term).setIndex(++index).setType(type).setData(payload).build());
     }
     core.append(entries, null);
     for (Progress progress : peers.values()) {
@@ -149,7 +239,7 @@ final class LeaderRole extends RoleBehavior {
     progress.recentActive = true;
     if (response.getReadContext() != 0 && progress.voter) {
       // Any answer in our term confirms we were still leader when the round started.
-      answer(reads.acknowledge(from, response.getReadContext(), core.settings.quorum()));
+      answer(reads.acknowledge(from, response.getReadContext(), core.quorum()));
     }
     if (response.getSuccess()) {
       if (progress.acknowledge(response.getMatchIndex())) {
@@ -177,7 +267,7 @@ final class LeaderRole extends RoleBehavior {
 
   /** §5.4.2: commit N only if N is of the current term and a quorum of voters has it durably. */
   private void maybeCommit() {
-    long quorumIndex = Quorum.committedIndex(core.settings.voters(),
+    long quorumIndex = Quorum.committedIndex(core.config.voters(),
         id -> id == core.self() ? core.durableIndex : peers.get(id).matchIndex);
     if (quorumIndex > core.commitIndex && core.log.term(quorumIndex) == core.term) {
       core.advanceCommit(quorumIndex);
@@ -228,14 +318,14 @@ final class LeaderRole extends RoleBehavior {
 
   /** etcd's check-quorum: a quorum of voters (this one included) was heard from since the last check. */
   private boolean quorumActive() {
-    int active = core.settings.voters().contains(core.self()) ? 1 : 0;
+    int active = core.config.voters().contains(core.self()) ? 1 : 0;
     for (Progress progress : peers.values()) {
       if (progress.voter && progress.recentActive) {
         active++;
       }
       progress.recentActive = false;
     }
-    return active >= core.settings.quorum();
+    return active >= core.quorum();
   }
 
   // --- ReadIndex ------------------------------------------------------------------------------------------
@@ -262,7 +352,7 @@ final class LeaderRole extends RoleBehavior {
       return this;
     }
     reads.startRound(core.commitIndex, core.self());
-    List<ReadIndexRounds.Confirmed> confirmed = reads.confirmed(core.settings.quorum());
+    List<ReadIndexRounds.Confirmed> confirmed = reads.confirmed(core.quorum());
     if (!confirmed.isEmpty()) {
       answer(confirmed); // a one-voter cluster is its own quorum
       return this;
@@ -306,6 +396,9 @@ final class LeaderRole extends RoleBehavior {
       case FORWARD -> {
         for (ByteString proposal : m.getForward().getEntriesList()) {
           onPropose(proposal);
+        }
+        for (ByteString change : m.getForward().getConfChangesList()) {
+          onProposeConfChange(change);
         }
       }
       case SNAPSHOT_RESPONSE -> {
@@ -393,7 +486,7 @@ final class LeaderRole extends RoleBehavior {
 
     @Override
     public io.cairn.api.raft.ConfState confState() {
-      return LogCompaction.confState(core.settings);
+      return LogCompaction.confState(core.config);
     }
 
     @Override

@@ -16,7 +16,6 @@ final class LogCompaction {
   private final RaftCore core;
   private final long snapshotCount;
   private final long catchUpEntries;
-  private final ConfState confState;
   /** The applied index at the last compaction (etcd's snapi). */
   private long lastCompactionAppliedIndex;
   private long appliedIndex;
@@ -25,14 +24,13 @@ final class LogCompaction {
     this.core = core;
     this.snapshotCount = core.settings.snapshotCount();
     this.catchUpEntries = core.settings.snapshotCatchUpEntries();
-    this.confState = confState(core.settings);
     this.appliedIndex = core.settings.appliedIndex();
     this.lastCompactionAppliedIndex = core.settings.appliedIndex();
   }
 
-  static ConfState confState(RaftSettings settings) {
-    return ConfState.newBuilder().addAllVoters(settings.voters().stream().sorted().toList())
-        .addAllLearners(settings.learners().stream().sorted().toList()).build();
+  static ConfState confState(io.cairn.raft.Configuration config) {
+    return ConfState.newBuilder().addAllVoters(config.voters().stream().sorted().toList())
+        .addAllLearners(config.learners().stream().sorted().toList()).build();
   }
 
   long appliedIndex() {
@@ -52,7 +50,7 @@ final class LogCompaction {
       return;
     }
     SnapshotMeta upTo = SnapshotMeta.newBuilder()
-        .setIndex(compactTo).setTerm(core.log.term(compactTo)).setConfState(confState).build();
+        .setIndex(compactTo).setTerm(core.log.term(compactTo)).setConfState(confState(core.config)).build();
     RaftCore.RAFT_LOG.info("{} compacting raft log at index {} (applied {}, keeping {} entries)",
         core.idHex(), compactTo, appliedIndex, catchUpEntries);
     core.pipeFailure(core.log.compact(upTo));

@@ -14,7 +14,7 @@ final class Progress {
   }
 
   final long memberId;
-  final boolean voter;
+  boolean voter;
   long matchIndex;
   long nextIndex;
   State state = State.PROBE;

@@ -43,6 +43,13 @@ final class RaftCore {
 
   long term;
   long vote;
+  /** The configuration in effect: the initial one, then each one the member applied (etcd ApplyConfChange). */
+  io.cairn.raft.Configuration config;
+  /**
+   * The index of the last configuration change appended by this node as leader (etcd's pendingConfIndex): no
+   * other may be appended until the member has applied it (one change at a time, thesis §4.1).
+   */
+  long pendingConfIndex;
   long leaderId;
   long commitIndex;
   RaftRole role;
@@ -72,6 +79,7 @@ final class RaftCore {
     this.proposals = new ProposalBuffer(
         settings.maxPendingProposals(), settings.maxBatchEntries(), settings.maxBatchBytes());
     this.forwardedReads = new ForwardedReads(settings.maxPendingReads());
+    this.config = new io.cairn.raft.Configuration(settings.voters(), settings.learners());
     HardState hardState = log.hardState();
     this.term = hardState.getTerm();
     this.vote = hardState.getVote();
@@ -87,7 +95,7 @@ final class RaftCore {
 
   Behavior<Object> start() {
     RoleBehavior follower = becomeFollower(term, 0);
-    if (!settings.isLearner() && settings.voters().size() == 1) {
+    if (config.voters().size() == 1 && canVote()) {
       // A one-voter cluster need not wait an election timeout for nobody.
       return follower.campaign();
     }
@@ -103,7 +111,39 @@ final class RaftCore {
   }
 
   boolean isKnownMember(long id) {
-    return settings.voters().contains(id) || settings.learners().contains(id);
+    return config.contains(id);
+  }
+
+  /** A voter campaigns and votes; a learner or a member removed from the configuration never does. */
+  boolean canVote() {
+    return config.voters().contains(self());
+  }
+
+  int quorum() {
+    return config.quorum();
+  }
+
+  /** The role a non-leader takes: a learner (not a voter) or a follower. */
+  private RaftRole followerRole() {
+    return config.learners().contains(self()) ? RaftRole.LEARNER : RaftRole.FOLLOWER;
+  }
+
+  /**
+   * The member applied a configuration (etcd's ApplyConfChange). A promoted learner becomes a follower; the
+   * leader adjusts its replication (LeaderRole); a member removed from it stops voting and campaigning.
+   */
+  void applyConfiguration(io.cairn.raft.Configuration next) {
+    if (next.equals(config)) {
+      return;
+    }
+    RAFT_LOG.info("{} applied configuration voters={} learners={}", idHex,
+        next.voters().stream().map(Long::toHexString).sorted().toList(),
+        next.learners().stream().map(Long::toHexString).sorted().toList());
+    config = next;
+    if (role == RaftRole.LEARNER || role == RaftRole.FOLLOWER) {
+      role = followerRole();
+      publishStatus();
+    }
   }
 
   // --- transitions (etcd's becomeFollower / becomePreCandidate / becomeCandidate / becomeLeader) -------
@@ -117,7 +157,7 @@ final class RaftCore {
       vote = 0;
       saveHardState();
     }
-    role = settings.isLearner() ? RaftRole.LEARNER : RaftRole.FOLLOWER;
+    role = followerRole();
     clock.reset();
     setLeader(newLeaderId);
     RAFT_LOG.info("{} became follower at term {}", idHex, term);
@@ -150,6 +190,8 @@ final class RaftCore {
 
   RoleBehavior becomeLeader() {
     role = RaftRole.LEADER;
+    // etcd's becomeLeader: an unapplied change may be in the log; none may follow it until it is applied.
+    pendingConfIndex = log.lastIndex();
     clock.reset();
     setLeader(self());
     RAFT_LOG.info("{} became leader at term {}", idHex, term);

@@ -38,6 +38,7 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
         .onMessageEquals(RaftNode.StartReadRound.INSTANCE, this::onStartReadRound)
         .onMessage(RaftNode.PersistFailed.class, this::onPersistFailed)
         .onMessage(LogCommand.Applied.class, this::onApplied)
+        .onMessage(LogCommand.ProposeConfChange.class, p -> onProposeConfChange(p.entry().toByteString()))
         .onMessage(RaftNode.RunOnNode.class, this::onRunOnNode)
         .onMessage(RaftNode.SnapshotInstalled.class, this::onSnapshotInstalled)
         .onMessage(RaftNode.SnapshotPersisted.class, this::onSnapshotPersisted)
@@ -49,6 +50,21 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
   abstract Behavior<Object> onPropose(com.google.protobuf.ByteString proposal);
 
   abstract Behavior<Object> onFlush();
+
+  /** A configuration change: the leader appends it, others forward it (never buffered while leaderless). */
+  Behavior<Object> onProposeConfChange(com.google.protobuf.ByteString proposal) {
+    if (core.leaderId != 0) {
+      core.send(core.message(core.leaderId, core.term).setForward(
+          io.cairn.api.raft.ForwardProposals.newBuilder().addConfChanges(proposal)));
+    }
+    return this; // no leader: dropped, the member's proposal timeout answers
+  }
+
+  /** The configuration in effect changed (the member applied it). */
+  Behavior<Object> onConfiguration(io.cairn.raft.Configuration configuration) {
+    core.applyConfiguration(configuration);
+    return this;
+  }
 
   abstract Behavior<Object> onReadIndex(LogCommand.ReadIndex request);
 
@@ -70,7 +86,7 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
   }
 
   Behavior<Object> onCampaign() {
-    if (core.settings.isLearner()) {
+    if (!core.canVote()) {
       return this; // a learner never campaigns
     }
     return campaign();
@@ -130,8 +146,8 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
 
   /** Raft §5.2 / §5.4.1, with etcd's pre-vote rule: a pre-vote for a higher term is granted on log alone. */
   private Behavior<Object> onVoteRequest(RaftMessage m) {
-    if (core.settings.isLearner()) {
-      return this; // learners do not vote
+    if (!core.canVote()) {
+      return this; // learners (and removed members) do not vote
     }
     RequestVote request = m.getVote();
     boolean preVote = request.getPreVote();
@@ -181,6 +197,9 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
 
   private Behavior<Object> onApplied(LogCommand.Applied applied) {
     core.compaction.onApplied(applied.index());
+    if (applied.configuration() != null) {
+      return onConfiguration(applied.configuration());
+    }
     return this;
   }
 

@@ -38,6 +38,8 @@ public final class ClusterTransport implements RaftTransport {
   private final long clusterId;
   private final long selfId;
   private final Map<Long, ActorRef<RaftMessage>> peers;
+  private final Map<Long, String> peerUrls = new java.util.concurrent.ConcurrentHashMap<>();
+  private final ActorRefResolver resolver;
   private final ActorRef<RaftMessage> receiver;
   private final AtomicReference<ActorRef<RaftMessage>> inbound;
   private final int maxMessageBytes;
@@ -51,7 +53,9 @@ public final class ClusterTransport implements RaftTransport {
       ActorRef<RaftMessage> receiver,
       AtomicReference<ActorRef<RaftMessage>> inbound,
       int maxMessageBytes,
-      LongAdder droppedInbound) {
+      LongAdder droppedInbound,
+      ActorRefResolver resolver) {
+    this.resolver = resolver;
     this.clusterId = clusterId;
     this.selfId = selfId;
     this.peers = peers;
@@ -66,20 +70,49 @@ public final class ClusterTransport implements RaftTransport {
    * with {@link io.cairn.member.cluster.ClusterSystemConfig#overlay}; it need not be a cluster member yet.
    */
   public static ClusterTransport start(ActorSystem<?> system, ClusterPlan plan) {
+    ClusterTransport transport = start(system, plan.clusterId(), plan.selfId());
+    Map<Long, String> urls = new HashMap<>();
+    for (ClusterPlan.Member peer : plan.peers()) {
+      urls.put(peer.id(), peer.peerUrls().get(0));
+    }
+    transport.updatePeers(urls);
+    return transport;
+  }
+
+  /**
+   * Spawns this member's receiver, with no peers yet ({@link #updatePeers}): the IDs are the cluster's as this
+   * member knows them (a member that joined an existing cluster has IDs its flags do not derive).
+   */
+  public static ClusterTransport start(ActorSystem<?> system, long clusterId, long selfId) {
     AtomicReference<ActorRef<RaftMessage>> inbound = new AtomicReference<>();
     LongAdder droppedInbound = new LongAdder();
     ActorRef<RaftMessage> receiver = system.systemActorOf(
-        RaftReceiver.create(plan.clusterId(), plan.selfId(), inbound, droppedInbound), RECEIVER_NAME, Props.empty());
+        RaftReceiver.create(clusterId, selfId, inbound, droppedInbound), RECEIVER_NAME, Props.empty());
     ActorRefResolver resolver = ActorRefResolver.get(system);
     Map<Long, ActorRef<RaftMessage>> peers = new HashMap<>();
-    for (ClusterPlan.Member peer : plan.peers()) {
-      peers.put(peer.id(), resolver.resolveActorRef(peer.peerAddress().akkaAddress() + RECEIVER_PATH));
-    }
     long frameBytes =
         system.settings().config().getBytes("akka.remote.artery.advanced.maximum-large-frame-size");
     int maxMessageBytes = (int) Math.max(0, frameBytes - ENVELOPE_HEADROOM_BYTES);
     return new ClusterTransport(
-        plan.clusterId(), plan.selfId(), Map.copyOf(peers), receiver, inbound, maxMessageBytes, droppedInbound);
+        clusterId, selfId, new java.util.concurrent.ConcurrentHashMap<>(peers), receiver, inbound,
+        maxMessageBytes, droppedInbound, resolver);
+  }
+
+  /**
+   * The members Raft may send to now, by ID with the peer URL they are reached at (the configuration changed,
+   * or the cluster a joining member fetched replaced the flags'). Members not listed are forgotten.
+   */
+  public void updatePeers(Map<Long, String> urls) {
+    for (Map.Entry<Long, String> e : urls.entrySet()) {
+      if (e.getKey() == selfId || e.getValue().equals(peerUrls.get(e.getKey()))) {
+        continue;
+      }
+      String address = io.cairn.member.cluster.PeerAddress.of(e.getValue()).akkaAddress();
+      peers.put(e.getKey(), resolver.resolveActorRef(address + RECEIVER_PATH));
+      peerUrls.put(e.getKey(), e.getValue());
+    }
+    peers.keySet().removeIf(id -> !urls.containsKey(id));
+    peerUrls.keySet().removeIf(id -> !urls.containsKey(id));
   }
 
   @Override

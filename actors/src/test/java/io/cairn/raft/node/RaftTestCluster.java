@@ -69,14 +69,33 @@ final class RaftTestCluster {
     for (long id = 1; id <= size; id++) {
       voters.add(id);
     }
-    int seq = CLUSTER_SEQ.incrementAndGet();
+    this.seq = CLUSTER_SEQ.incrementAndGet();
+    this.randoms = randoms;
+    this.tickTimer = tickTimer;
     for (long id = 1; id <= size; id++) {
-      RaftSettings settings = new RaftSettings(id, voters, Set.of(), 77, 100, 100L * ELECTION_TICKS,
+      spawnNode(id, voters, Set.of());
+    }
+    // Spawning is asynchronous: wait until every node registered with the network before anything flows.
+    nodes.keySet().forEach(this::inspect);
+  }
+
+  private final int seq;
+  private final LongFunction<Random> randoms;
+  private final boolean tickTimer;
+  /** Called on the applier's thread with each committed batch of a node (after it is recorded). */
+  volatile java.util.function.BiConsumer<Long, Committed> applyHook = (id, batch) -> {};
+
+  /** Starts a node with the given initial configuration (a member joining an existing cluster starts later). */
+  void spawnNode(long id, Set<Long> voters, Set<Long> learners) {
+    {
+      RaftSettings settings = new RaftSettings(id, voters, learners, 77, 100, 100L * ELECTION_TICKS,
           8, 1 << 20, 8L << 20, 64, 1 << 20, 1000, 1000, 0, id);
       InMemoryRaftLogStore store = new InMemoryRaftLogStore();
       List<CommittedEntry> appliedEntries = new CopyOnWriteArrayList<>();
+      long nodeId = id;
       ActorRef<Committed> applier = kit.spawn(Behaviors.receiveMessage(c -> {
         appliedEntries.addAll(c.entries());
+        applyHook.accept(nodeId, c);
         return Behaviors.same();
       }), "applier-" + seq + "-" + id);
       long memberId = id;
@@ -94,8 +113,6 @@ final class RaftTestCluster {
       applied.put(id, appliedEntries);
       nodes.put(id, node);
     }
-    // Spawning is asynchronous: wait until every node registered with the network before anything flows.
-    nodes.keySet().forEach(this::inspect);
   }
 
   private static Behavior<Object> counting(AtomicLong counter, Behavior<Object> behavior) {

@@ -1,0 +1,111 @@
+package io.cairn.member;
+
+import akka.actor.typed.ActorRef;
+import akka.actor.typed.ActorRefResolver;
+import akka.actor.typed.ActorSystem;
+import akka.actor.typed.Behavior;
+import akka.actor.typed.Props;
+import akka.actor.typed.javadsl.AskPattern;
+import akka.actor.typed.javadsl.Behaviors;
+import io.cairn.api.internal.MembershipQuery;
+import io.cairn.api.internal.MembershipReply;
+import io.cairn.api.internal.MemberRecord;
+import io.cairn.member.cluster.ClusterPlan;
+import io.cairn.member.cluster.ClusterPlanException;
+import io.cairn.member.cluster.PeerAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * etcd's GetClusterFromRemotePeers over Akka Artery: every member answers {@link MembershipQuery} at
+ * {@value #PATH} with its cluster ID and configuration; a new member started with --initial-cluster-state existing
+ * asks the other members of its --initial-cluster and takes the cluster from the first answer, its own ID being
+ * the one whose peer URLs are its own (etcd's ValidateClusterAndAssignIDs).
+ */
+public final class RemoteMembership {
+  static final String NAME = "cairn-membership";
+  static final String PATH = "/system/" + NAME;
+  /** How long a joining member keeps asking its peers before giving up (a bounded start, never a hang). */
+  public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
+  private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
+
+  private RemoteMembership() {}
+
+  /** Serves this member's view of the cluster to joining members. */
+  public static void serve(ActorSystem<?> system, Supplier<MembershipReply> view) {
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    Behavior<MembershipQuery> behavior = Behaviors.receive(MembershipQuery.class)
+        .onMessage(MembershipQuery.class, q -> {
+          ActorRef<MembershipReply> replyTo = resolver.resolveActorRef(q.getReplyTo());
+          replyTo.tell(view.get());
+          return Behaviors.same();
+        })
+        .build();
+    system.systemActorOf(behavior, NAME, Props.empty());
+  }
+
+  /** What a member answers. */
+  static MembershipReply reply(ClusterInfo cluster, MembershipChanges.State state) {
+    return MembershipReply.newBuilder().setClusterId(cluster.clusterId())
+        .setMembers(Membership.toProto(state)).build();
+  }
+
+  /**
+   * Asks the plan's other members, in turn, until one answers or {@link #FETCH_TIMEOUT} passes.
+   *
+   * @throws ClusterPlanException with etcd's message when no peer answers or this member is not in the answer
+   */
+  public static JoinedCluster fetch(ActorSystem<?> system, ClusterPlan plan) {
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (ClusterPlan.Member peer : plan.peers()) {
+        ActorRef<MembershipQuery> ref = resolver.resolveActorRef(
+            PeerAddress.of(peer.peerUrls().get(0)).akkaAddress() + PATH);
+        try {
+          MembershipReply reply = AskPattern.<MembershipQuery, MembershipReply>ask(ref,
+                  replyTo -> MembershipQuery.newBuilder().setReplyTo(resolver.toSerializationFormat(replyTo)).build(),
+                  ASK_TIMEOUT, system.scheduler())
+              .toCompletableFuture().get(ASK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
+          return joined(plan, reply);
+        } catch (ClusterPlanException e) {
+          throw e;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        } catch (Exception e) {
+          // not up yet, or unreachable: try the next one
+        }
+      }
+    }
+    throw new ClusterPlanException(
+        "cannot fetch cluster info from peer urls: could not retrieve cluster information from the given URLs");
+  }
+
+  /** etcd's ValidateClusterAndAssignIDs: the same member count, this member found by its peer URLs. */
+  static JoinedCluster joined(ClusterPlan plan, MembershipReply reply) {
+    List<MemberRecord> remote = reply.getMembers().getMembersList();
+    if (remote.size() != plan.members().size()) {
+      throw new ClusterPlanException("error validating peerURLs " + describe(remote) + ": member count is unequal");
+    }
+    HashSet<String> own = new HashSet<>(plan.self().peerUrls());
+    MemberRecord self = remote.stream().filter(r -> new HashSet<>(r.getPeerUrlsList()).equals(own)).findFirst()
+        .orElseThrow(() -> new ClusterPlanException(
+            "error validating peerURLs " + describe(remote) + ": unmatched member while checking PeerURLs"));
+    List<ClusterInfo.Member> members = new ArrayList<>();
+    for (MemberRecord r : remote) {
+      String name = r.getId() == self.getId() ? plan.selfName() : "";
+      members.add(new ClusterInfo.Member(r.getId(), name, List.copyOf(r.getPeerUrlsList()), List.of(), r.getLearner()));
+    }
+    ClusterInfo cluster = new ClusterInfo(reply.getClusterId(), self.getId(), plan.selfName(), members);
+    return new JoinedCluster(cluster, new HashSet<>(reply.getMembers().getRemovedList()));
+  }
+
+  private static String describe(List<MemberRecord> members) {
+    return members.stream().map(r -> MemberIds.hex(r.getId()) + "=" + r.getPeerUrlsList()).toList().toString();
+  }
+}
