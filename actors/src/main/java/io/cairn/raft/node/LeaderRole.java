@@ -36,6 +36,9 @@ final class LeaderRole extends RoleBehavior {
     if (!core.proposals.isEmpty()) {
       core.ctx.getSelf().tell(LogCommand.Flush.INSTANCE);
     }
+    while (!core.waitingConfChanges.isEmpty()) {
+      onProposeConfChange(core.waitingConfChanges.poll());
+    }
   }
 
   /**

@@ -50,6 +50,9 @@ final class RaftCore {
    * other may be appended until the member has applied it (one change at a time, thesis §4.1).
    */
   long pendingConfIndex;
+  /** Configuration changes proposed while no leader is known (etcd's ProposeConfChange waits for one). */
+  final java.util.ArrayDeque<com.google.protobuf.ByteString> waitingConfChanges = new java.util.ArrayDeque<>();
+  static final int MAX_WAITING_CONF_CHANGES = 16;
   long leaderId;
   long commitIndex;
   RaftRole role;
@@ -220,7 +223,7 @@ final class RaftCore {
     leaderId = newLeaderId;
     // Reads forwarded to the old leader will not be answered by the new one.
     forwardedReads.clear();
-    if (newLeaderId != 0 && !proposals.isEmpty()) {
+    if (newLeaderId != 0 && (!proposals.isEmpty() || !waitingConfChanges.isEmpty())) {
       ctx.getSelf().tell(LogCommand.Flush.INSTANCE); // forward what waited for a leader
     }
   }

@@ -56,8 +56,10 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
     if (core.leaderId != 0) {
       core.send(core.message(core.leaderId, core.term).setForward(
           io.cairn.api.raft.ForwardProposals.newBuilder().addConfChanges(proposal)));
+    } else if (core.waitingConfChanges.size() < RaftCore.MAX_WAITING_CONF_CHANGES) {
+      core.waitingConfChanges.add(proposal); // sent once a leader is known; beyond the bound the timeout answers
     }
-    return this; // no leader: dropped, the member's proposal timeout answers
+    return this;
   }
 
   /** The configuration in effect changed (the member applied it). */

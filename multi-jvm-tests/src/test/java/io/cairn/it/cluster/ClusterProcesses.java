@@ -263,6 +263,79 @@ public final class ClusterProcesses implements AutoCloseable {
                 + bad.subList(0, Math.min(5, bad.size()));
     }
 
+    // --- runtime reconfiguration (etcd's runtime-configuration guide, commands as an operator types them) ---
+
+    /** The member ID (hex, as etcdctl prints it) of member i, from {@code member list} by its peer URL. */
+    public String memberIdHex(int i, int via) {
+        Etcdctl.Result r = ctl(via).run("member", "list");
+        for (String line : r.lines()) {
+            String[] f = line.split(",\\s*");
+            if (f.length >= 4 && f[3].equals(members.get(i).peerUrl())) return f[0];
+        }
+        throw new AssertionError("member " + members.get(i).name() + " not in member list via "
+                + members.get(via).name() + ": " + r.stdout() + r.stderr());
+    }
+
+    /**
+     * {@code etcdctl member add NAME --peer-urls=URL [--learner]} through member via, retried while the cluster
+     * answers "unhealthy cluster" (etcd wants every member connected for 5 s first), then the new member is
+     * started with the printed ETCD_INITIAL_CLUSTER and {@code --initial-cluster-state existing} and awaited.
+     * Returns the new member's index.
+     */
+    public int addMember(String name, boolean learner, int via, String... extraFlags) {
+        int[] ports = ServerProcess.freePorts(2);
+        int client = ports[0];
+        int peer = ports[1];
+        String peerUrl = "http://127.0.0.1:" + peer;
+        List<String> args = new ArrayList<>(List.of("member", "add", name, "--peer-urls=" + peerUrl));
+        if (learner) args.add("--learner");
+        Etcdctl.Result added = retryWhileUnhealthy(via, args.toArray(String[]::new));
+        String initialCluster = null;
+        for (String line : added.lines()) {
+            if (line.startsWith("ETCD_INITIAL_CLUSTER=")) {
+                initialCluster = line.substring("ETCD_INITIAL_CLUSTER=".length()).replace("\"", "");
+            }
+        }
+        if (initialCluster == null) throw new AssertionError("no ETCD_INITIAL_CLUSTER in: " + added.stdout());
+        try {
+            Path data = dir.resolve(name).resolve("data");
+            Files.createDirectories(data.getParent());
+            List<String> flags = new ArrayList<>(List.of(
+                    "--name", name,
+                    "--data-dir", data.toString(),
+                    "--initial-advertise-peer-urls", peerUrl,
+                    "--listen-peer-urls", peerUrl,
+                    "--listen-client-urls", "http://127.0.0.1:" + client,
+                    "--advertise-client-urls", "http://127.0.0.1:" + client,
+                    "--initial-cluster", initialCluster,
+                    "--initial-cluster-state", "existing"));
+            flags.addAll(List.of(extraFlags));
+            ServerProcess m = ServerProcess.withFlags(kind, name, data,
+                    dir.resolve(name).resolve(kind.label() + ".log"), client, peer, flags);
+            members.add(m);
+            m.start();
+            return members.size() - 1;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@code etcdctl member remove ID} of member i through member via (retried while "unhealthy cluster"). */
+    public Etcdctl.Result removeMember(int i, int via) {
+        return retryWhileUnhealthy(via, "member", "remove", memberIdHex(i, via));
+    }
+
+    /** Runs etcdctl against member via, again while the answer is "unhealthy cluster" (bounded: 60 s). */
+    public Etcdctl.Result retryWhileUnhealthy(int via, String... args) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Etcdctl.Result r = ctl(via).run(args);
+            boolean unhealthy = r.exitCode() != 0 && r.stderr().contains("unhealthy cluster");
+            if (!unhealthy || System.nanoTime() > deadline) return r.ok();
+            ServerProcess.pause(500);
+        }
+    }
+
     public static ByteSequence bs(String s) {
         return ByteSequence.from(s, StandardCharsets.UTF_8);
     }
