@@ -197,8 +197,8 @@ public final class MaintenanceService implements Maintenance {
           if (in.getTargetID() == leaderId) {
             return CompletableFuture.completedFuture(MoveLeaderResponse.getDefaultInstance());
           }
-          throw new io.grpc.StatusRuntimeException(
-              io.grpc.Status.UNIMPLEMENTED.withDescription("cairn: leader transfer is not supported yet"));
+          return member.moveLeader(in.getTargetID())
+              .thenApply(v -> MoveLeaderResponse.newBuilder().setHeader(member.header()).build());
         });
   }
 }

@@ -54,6 +54,7 @@ public enum EtcdError {
   TIMEOUT_DUE_TO_CONNECTION_LOST(
       Status.Code.UNAVAILABLE, "etcdserver: request timed out, possibly due to connection lost"),
   UNHEALTHY(Status.Code.UNAVAILABLE, "etcdserver: unhealthy cluster"),
+  TIMEOUT_LEADER_TRANSFER(Status.Code.UNAVAILABLE, "etcdserver: request timed out, leader transfer took too long"),
   CORRUPT(Status.Code.DATA_LOSS, "etcdserver: corrupt cluster"),
   BAD_LEADER_TRANSFEREE(Status.Code.FAILED_PRECONDITION, "etcdserver: bad leader transferee"),
   /** etcd's learner interceptor: a learner serves only serializable reads and Status. */

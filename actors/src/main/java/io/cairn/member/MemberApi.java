@@ -40,6 +40,14 @@ public interface MemberApi {
    */
   CompletionStage<Message> propose(InternalRaftRequest request);
 
+  /**
+   * etcd's MoveLeader on the leader: hands leadership to the voter targetId and completes once it leads (or
+   * fails with TIMEOUT_LEADER_TRANSFER). The caller checked that this member leads and the target votes.
+   */
+  default CompletionStage<Void> moveLeader(long targetId) {
+    return java.util.concurrent.CompletableFuture.failedFuture(EtcdError.NOT_CAPABLE.exception());
+  }
+
   /** Runtime reconfiguration; null where the member cannot change its configuration (test stubs). */
   default Reconfiguration reconfiguration() {
     return null;

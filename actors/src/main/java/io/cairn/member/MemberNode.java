@@ -225,7 +225,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     transport.updatePeers(peerUrls(cluster));
     akkaMembers = cluster.members();
     this.reconfiguration = new Reconfiguration(membership, config.strictReconfigCheck(),
-        AkkaPeerActivity.of(system, memberId), this::proposeConfChange);
+        AkkaPeerActivity.of(system, memberId), this::proposeConfChange, () -> raft.leaderId(), this::moveLeader);
     String self = MemberIds.hex(cluster.memberId());
     String clusterHex = MemberIds.hex(cluster.clusterId());
     if (fresh) {
@@ -444,6 +444,12 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   /** What this member tells a member joining the cluster (RemoteMembership). */
   public io.cairn.api.internal.MembershipReply membershipReply() {
     return RemoteMembership.reply(membership.current(), membership.state());
+  }
+
+  @Override
+  public CompletionStage<Void> moveLeader(long targetId) {
+    return LeaderTransfer.transfer(log, () -> raft.leaderId(), targetId, config.heartbeatIntervalMs(),
+        requestTimeout, system.scheduler(), callbackExecutor);
   }
 
   /** Runtime reconfiguration (the Cluster service's MemberAdd/Remove/Update/Promote). */

@@ -20,9 +20,23 @@ public final class Reconfiguration {
   private final boolean strictReconfigCheck;
   private final PeerActivity activity;
   private final Function<ConfChange, CompletionStage<Void>> propose;
+  private final java.util.function.LongSupplier leaderId;
+  private final Function<Long, CompletionStage<Void>> moveLeader;
 
   Reconfiguration(Membership membership, boolean strictReconfigCheck, PeerActivity activity,
       Function<ConfChange, CompletionStage<Void>> propose) {
+    this(membership, strictReconfigCheck, activity, propose, () -> 0, target -> CompletableFuture.completedFuture(null));
+  }
+
+  /**
+   * @param leaderId the leader this member knows now
+   * @param moveLeader hands this member's leadership to a voter (a leader removing itself hands over first)
+   */
+  Reconfiguration(Membership membership, boolean strictReconfigCheck, PeerActivity activity,
+      Function<ConfChange, CompletionStage<Void>> propose, java.util.function.LongSupplier leaderId,
+      Function<Long, CompletionStage<Void>> moveLeader) {
+    this.leaderId = leaderId;
+    this.moveLeader = moveLeader;
     this.membership = membership;
     this.strictReconfigCheck = strictReconfigCheck;
     this.activity = activity;
@@ -53,6 +67,16 @@ public final class Reconfiguration {
           .setMember(MemberRecord.newBuilder().setId(id)).build();
       check(change);
       mayRemove(id);
+      long self = membership.current().memberId();
+      if (id == self && leaderId.getAsLong() == self) {
+        // A leader removing itself hands over first, so the cluster never waits an election timeout for a
+        // new leader (etcd 3.4 does not; its removed leader just stops).
+        Optional<ClusterInfo.Member> successor = voters().stream()
+            .filter(m -> m.id() != self && activity.isActive(m)).findFirst();
+        if (successor.isPresent()) {
+          return moveLeader.apply(successor.get().id()).thenCompose(v -> propose.apply(change));
+        }
+      }
       return propose.apply(change);
     } catch (EtcdException e) {
       return CompletableFuture.failedFuture(e);

@@ -39,6 +39,13 @@ public sealed interface LogCommand {
    */
   record ProposeConfChange(LogEntry entry) implements LogCommand {}
 
+  /**
+   * Leadership transfer (Raft thesis §3.10, etcd's TransferLeadership): the leader catches targetId up, then
+   * tells it to campaign at once (TimeoutNow). Ignored on a non-leader or for a target that cannot vote; the
+   * member watches the leader change (or not) through the node's status.
+   */
+  record TransferLeadership(long targetId) implements LogCommand {}
+
   /** Internal: the proposals buffered so far form one batch. */
   enum Flush implements LogCommand {
     INSTANCE

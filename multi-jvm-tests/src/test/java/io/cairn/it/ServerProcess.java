@@ -152,6 +152,11 @@ public final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** The exit code of the last incarnation, once it has exited (else -1). */
+    public int exitCode() {
+        return process == null || process.isAlive() ? -1 : process.exitValue();
+    }
+
     public boolean isAlive() {
         return process != null && process.isAlive();
     }

@@ -16,6 +16,8 @@ final class CandidateRole extends RoleBehavior {
 
   private final boolean preVote;
   private final VoteTally tally;
+  /** Campaigning because the leader handed over (TimeoutNow): voters ignore their lease. */
+  private boolean transfer;
 
   CandidateRole(RaftCore core, boolean preVote) {
     super(core);
@@ -26,6 +28,11 @@ final class CandidateRole extends RoleBehavior {
   /** The term the votes are for: a pre-vote asks for the term it would move to. */
   private long campaignTerm() {
     return preVote ? core.term + 1 : core.term;
+  }
+
+  CandidateRole transfer() {
+    this.transfer = true;
+    return this;
   }
 
   /** Pre-vote: asks at once. Candidate: asks once its term and self-vote are durable (CampaignPersisted). */
@@ -48,7 +55,8 @@ final class CandidateRole extends RoleBehavior {
     RequestVote.Builder request = RequestVote.newBuilder()
         .setPreVote(preVote)
         .setLastLogIndex(core.log.lastIndex())
-        .setLastLogTerm(core.lastTerm());
+        .setLastLogTerm(core.lastTerm())
+        .setTransfer(transfer);
     for (long voter : core.config.voters()) {
       if (voter != core.self()) {
         core.send(core.message(voter, campaignTerm()).setVote(request));

@@ -64,6 +64,11 @@ final class FollowerRole extends RoleBehavior {
         }
       }
       case READ_INDEX -> refuseReadIndex(m);
+      case TIMEOUT_NOW -> {
+        if (core.canVote() && m.getFrom() == core.leaderId) {
+          return campaignForTransfer();
+        }
+      }
       case SNAPSHOT -> {
         core.clock.reset();
         if (core.leaderId != m.getFrom()) {

@@ -26,6 +26,10 @@ final class LeaderRole extends RoleBehavior {
   private final Map<Long, Progress> peers = new LinkedHashMap<>();
   private final ReadIndexRounds reads;
   private boolean readRoundScheduled;
+  /** The voter leadership is being handed to (etcd's leadTransferee), 0 when none. */
+  private long transferee;
+  /** Ticks since the transfer started: it is abandoned after an election timeout (etcd). */
+  private int transferTicks;
 
   LeaderRole(RaftCore core) {
     super(core);
@@ -135,11 +139,50 @@ final class LeaderRole extends RoleBehavior {
     return this;
   }
 
+  // --- leadership transfer (thesis §3.10) -----------------------------------------------------------------
+
+  @Override
+  Behavior<Object> onTransferLeadership(LogCommand.TransferLeadership transfer) {
+    long target = transfer.targetId();
+    Progress progress = peers.get(target);
+    if (target == core.self() || progress == null || !progress.voter || target == transferee) {
+      return this;
+    }
+    RaftCore.RAFT_LOG.info("{} [term {}] starts to transfer leadership to {}",
+        core.idHex(), core.term, Long.toHexString(target));
+    transferee = target;
+    transferTicks = 0;
+    if (progress.matchIndex == core.log.lastIndex()) {
+      sendTimeoutNow(target);
+    } else {
+      sendAppend(progress); // catch it up first; TimeoutNow follows its ack of our last index
+    }
+    return this;
+  }
+
+  private void sendTimeoutNow(long target) {
+    RaftCore.RAFT_LOG.info("{} sends TimeoutNow to {} immediately as it already has up-to-date log",
+        core.idHex(), Long.toHexString(target));
+    core.send(core.message(target, core.term).setTimeoutNow(io.cairn.api.raft.TimeoutNow.getDefaultInstance()));
+  }
+
+  /** The transfer did not complete within an election timeout: lead on, and append what waited. */
+  private void abortTransfer() {
+    RaftCore.RAFT_LOG.info("{} abort leadership transfer to {}", core.idHex(), Long.toHexString(transferee));
+    transferee = 0;
+    onFlush();
+  }
+
   @Override
   Behavior<Object> onPropose(ByteString proposal) {
     boolean wasEmpty = core.proposals.isEmpty();
     if (!core.proposals.add(proposal)) {
       return this; // over the bound: dropped, the member's proposal timeout answers
+    }
+    if (transferee != 0) {
+      // etcd drops proposals during a transfer; Cairn holds them (bounded): the next leader gets them
+      // forwarded when this one steps down, or they are appended here if the transfer is abandoned.
+      return this;
     }
     if (wasEmpty) {
       // Queues behind every proposal already in the mailbox: together they become one append.
@@ -153,7 +196,7 @@ final class LeaderRole extends RoleBehavior {
 
   @Override
   Behavior<Object> onFlush() {
-    while (!core.proposals.isEmpty()) {
+    while (transferee == 0 && !core.proposals.isEmpty()) {
       appendLocally(core.proposals.nextBatch());
     }
     return this;
@@ -249,6 +292,9 @@ final class LeaderRole extends RoleBehavior {
         if (progress.state == Progress.State.PROBE) {
           progress.becomeReplicate();
         }
+        if (from == transferee && progress.matchIndex == core.log.lastIndex()) {
+          sendTimeoutNow(from);
+        }
         maybeCommit();
         sendAppend(progress);
       }
@@ -293,6 +339,9 @@ final class LeaderRole extends RoleBehavior {
   Behavior<Object> onTick() {
     core.clock.tick();
     core.snapshotSender.onTick();
+    if (transferee != 0 && ++transferTicks >= core.settings.electionTicks()) {
+      abortTransfer();
+    }
     if (core.clock.electionTimeoutPassed()) {
       core.clock.reset();
       if (!quorumActive()) {

@@ -39,6 +39,7 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
         .onMessage(RaftNode.PersistFailed.class, this::onPersistFailed)
         .onMessage(LogCommand.Applied.class, this::onApplied)
         .onMessage(LogCommand.ProposeConfChange.class, p -> onProposeConfChange(p.entry().toByteString()))
+        .onMessage(LogCommand.TransferLeadership.class, this::onTransferLeadership)
         .onMessage(RaftNode.RunOnNode.class, this::onRunOnNode)
         .onMessage(RaftNode.SnapshotInstalled.class, this::onSnapshotInstalled)
         .onMessage(RaftNode.SnapshotPersisted.class, this::onSnapshotPersisted)
@@ -59,6 +60,11 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
     } else if (core.waitingConfChanges.size() < RaftCore.MAX_WAITING_CONF_CHANGES) {
       core.waitingConfChanges.add(proposal); // sent once a leader is known; beyond the bound the timeout answers
     }
+    return this;
+  }
+
+  /** Only a leader transfers its leadership. */
+  Behavior<Object> onTransferLeadership(LogCommand.TransferLeadership transfer) {
     return this;
   }
 
@@ -97,6 +103,15 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
   /** Starts an election: a pre-vote round first (etcd with PreVote on). */
   RoleBehavior campaign() {
     return core.becomePreCandidate().startCampaign();
+  }
+
+  /**
+   * The leader handed its leadership over to us (TimeoutNow, thesis §3.10): campaign at once, without a
+   * pre-vote, and ask voters to ignore their leader lease (etcd's campaignTransfer).
+   */
+  RoleBehavior campaignForTransfer() {
+    RaftCore.RAFT_LOG.info("{} is starting a new election at term {} (leadership transfer)", core.idHex(), core.term);
+    return core.becomeCandidate().transfer().startCampaign();
   }
 
   // --- common handling ------------------------------------------------------------------------------------
