@@ -180,7 +180,7 @@ public final class Main {
         ? ConfigFactory.parseMap(Map.of("akka.remote.artery.advanced.maximum-large-frame-size", frameBytes))
         : ConfigFactory.empty();
     return frame
-        .withFallback(ClusterSystemConfig.overlay(plan))
+        .withFallback(ClusterSystemConfig.overlay(plan, config.forceNewCluster() && hasMemberDir(config)))
         .withFallback(RaftLogSettings.forDataDir(config.dataDir()))
         .withFallback(ConfigFactory.load());
   }

@@ -172,6 +172,9 @@ public final class MemberNode implements MemberApi, AutoCloseable {
         throw new MemberRemovedException();
       }
       PersistentRaftLog raftLog = openLog(system, node.membership.current(), store);
+      if (config.forceNewCluster() && !fresh) {
+        ForceNewCluster.appendRemovals(raftLog, node.membership.current(), store.appliedIndex());
+      }
       node.raft = new RaftNodeStatus(cluster.memberId(), 0, raftLog.hardState().getTerm(), store.appliedIndex(),
           RaftRole.FOLLOWER);
       node.run(fresh, raftLog, ClusterTransport.start(system, cluster.clusterId(), cluster.memberId()), plan);
@@ -291,7 +294,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
             config.autoCompactionMode(), config.autoCompactionRetention(), store::currentRevision,
             rev -> propose(InternalRaftRequest.newBuilder()
                 .setCompaction(CompactionRequest.newBuilder().setRevision(rev)).build()));
-    RaftSettings settings = raftSettings(config, cluster, appliedIndex.get(), transport.maxMessageBytes());
+    RaftSettings configured = raftSettings(config, cluster, appliedIndex.get(), transport.maxMessageBytes());
+    // etcd's restartAsStandaloneNode: Raft runs with this member alone; the removals appended to the log make
+    // the membership follow once applied.
+    RaftSettings settings = config.forceNewCluster() && !fresh
+        ? configured.withConfiguration(Set.of(cluster.memberId()), Set.of()) : configured;
     guardian =
         system.systemActorOf(
             MemberGuardian.create(

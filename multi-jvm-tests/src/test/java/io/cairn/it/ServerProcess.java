@@ -88,6 +88,13 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess(kind, name, dataDir, logFile, clientPort, peerPort, flags, true);
     }
 
+    /** The same member (name, data dir, log, ports, flags) with more flags, e.g. {@code --force-new-cluster}. */
+    public ServerProcess withMoreFlags(String... more) {
+        List<String> flags = new ArrayList<>(explicitFlags != null ? explicitFlags : command().subList(1, command().size()));
+        flags.addAll(List.of(more));
+        return new ServerProcess(kind, name, dataDir, logFile, clientPort, peerPort, flags, true);
+    }
+
     /** A fresh member (data dir wiped) of the given kind. */
     public static ServerProcess fresh(Kind kind, Path dir, int clientPort, int peerPort, String... extra) {
         try {

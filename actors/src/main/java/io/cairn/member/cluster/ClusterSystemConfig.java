@@ -21,7 +21,26 @@ public final class ClusterSystemConfig {
 
   /** Put this over the member's base config: {@code overlay(plan).withFallback(ConfigFactory.load())}. */
   public static Config overlay(ClusterPlan plan) {
-    List<String> seeds = plan.members().stream().map(m -> m.peerAddress().akkaAddress()).toList();
+    return overlay(plan, false);
+  }
+
+  /**
+   * As {@link #overlay(ClusterPlan)}, with the seed order for how the member starts: a member joining an existing
+   * cluster lists itself last, so it joins the running members and never forms a cluster of its own; a member
+   * restarted with --force-new-cluster is its own only seed (its old peers are gone).
+   */
+  public static Config overlay(ClusterPlan plan, boolean forceNewCluster) {
+    List<String> seeds;
+    if (forceNewCluster) {
+      seeds = List.of(plan.self().peerAddress().akkaAddress());
+    } else if (plan.newCluster()) {
+      seeds = plan.members().stream().map(m -> m.peerAddress().akkaAddress()).toList();
+    } else {
+      List<String> ordered = new java.util.ArrayList<>(
+          plan.peers().stream().map(m -> m.peerAddress().akkaAddress()).toList());
+      ordered.add(plan.self().peerAddress().akkaAddress());
+      seeds = List.copyOf(ordered);
+    }
     return ConfigFactory.empty()
         .withValue("akka.remote.artery.canonical.hostname", ConfigValueFactory.fromAnyRef(plan.canonical().host()))
         .withValue("akka.remote.artery.canonical.port", ConfigValueFactory.fromAnyRef(plan.canonical().port()))

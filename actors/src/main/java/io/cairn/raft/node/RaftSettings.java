@@ -96,6 +96,13 @@ public record RaftSettings(
         maxPendingProposals, maxPendingReads, appliedIndex, randomSeed, snapshotCount, snapshotCatchUpEntries);
   }
 
+  /** The same settings with another initial configuration. */
+  public RaftSettings withConfiguration(Set<Long> voterIds, Set<Long> learnerIds) {
+    return new RaftSettings(memberId, voterIds, learnerIds, clusterId, heartbeatIntervalMs, electionTimeoutMs,
+        maxInflightAppends, maxAppendBytes, maxInflightBytes, maxBatchEntries, maxBatchBytes,
+        maxPendingProposals, maxPendingReads, appliedIndex, randomSeed, snapshotCount, snapshotCatchUpEntries);
+  }
+
   /** Compacts the log every count applied entries, keeping catchUpEntries behind the applied index. */
   public RaftSettings withSnapshotCount(long count, long catchUpEntries) {
     return new RaftSettings(memberId, voters, learners, clusterId, heartbeatIntervalMs, electionTimeoutMs,

@@ -209,6 +209,18 @@ public final class ClusterProcesses implements AutoCloseable {
         m.start();
     }
 
+    /**
+     * Starts stopped member i again on its data dir with more flags (e.g. {@code --force-new-cluster}) and waits
+     * until it is ready; later restarts keep them.
+     */
+    public void restartWith(int i, String... moreFlags) {
+        ServerProcess m = members.get(i);
+        if (m.isAlive()) m.terminate();
+        ServerProcess again = m.withMoreFlags(moreFlags);
+        members.set(i, again);
+        again.start();
+    }
+
     /** kill -9 every member, then launch all again on their data dirs and wait until each is ready. */
     public void killAllAndRestart() {
         for (ServerProcess m : members) m.kill9();
