@@ -12,6 +12,11 @@ import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
 import io.cairn.member.cluster.ClusterSystemConfig;
 import io.cairn.member.cluster.PeerAddress;
+import io.cairn.member.cluster.RestoredCluster;
+import io.cairn.launcher.snapshot.SnapshotCommand;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
 import io.cairn.raft.log.RaftLogSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -35,7 +40,7 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   public static final String VERSION = "0.1.0";
   /** Subcommands taken for later issues. */
-  private static final Set<String> RESERVED_SUBCOMMANDS = Set.of("snapshot", "bench");
+  private static final Set<String> RESERVED_SUBCOMMANDS = Set.of("bench");
 
   private static final Logger ETCDMAIN = LoggerFactory.getLogger("etcdmain");
   private static final Logger EMBED = LoggerFactory.getLogger("embed");
@@ -47,6 +52,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("snapshot")) {
+      System.exit(SnapshotCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && RESERVED_SUBCOMMANDS.contains(args[0])) {
       System.out.println("cairn " + args[0] + ": not supported yet");
       System.exit(2);
@@ -70,9 +79,15 @@ public final class Main {
     ClusterPlan plan;
     try {
       // etcd makes its bootstrap checks only when it has no data yet; a restart needs just its own entry.
-      plan = hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
+      // A data dir made by `cairn snapshot restore` bootstraps from the restore's flags (RestoredCluster).
+      Optional<RestoredCluster> restored = RestoredCluster.read(config.dataDir());
+      plan = restored.isPresent() ? restored.get().plan(config.listenPeerUrls())
+          : hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
     } catch (ClusterPlanException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "{}", e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      ETCDMAIN.error(CapnslogMarkers.CRITICAL, "cannot read {}: {}", config.dataDir(), e.getMessage());
       return 1;
     }
     ActorSystem<Void> system;

@@ -87,6 +87,15 @@ final class SnapshotFormat {
    * is known, so the sink must not make them visible until this returns.
    */
   static long read(InputStream in, RecordSink sink) throws IOException {
+    return read(in, sink, true);
+  }
+
+  /**
+   * As {@link #read(InputStream, RecordSink)}; with {@code verifyDigest} false the SHA-256 trailer must still be
+   * there (the structure, lengths, record count and padding are always checked) but its value is not compared:
+   * etcdctl's {@code --skip-hash-check}.
+   */
+  static long read(InputStream in, RecordSink sink, boolean verifyDigest) throws IOException {
     MessageDigest sha = sha256();
     CountingInputStream counted = new CountingInputStream(new BufferedInputStream(in, 1 << 16));
     DigestInputStream digest = new DigestInputStream(counted, sha);
@@ -126,7 +135,7 @@ final class SnapshotFormat {
       byte[] expected = sha.digest();
       byte[] actual = new byte[expected.length];
       data.readFully(actual);
-      if (!MessageDigest.isEqual(expected, actual)) {
+      if (verifyDigest && !MessageDigest.isEqual(expected, actual)) {
         throw new IOException("snapshot corrupt: SHA-256 checksum mismatch");
       }
       if (declared != count) {
