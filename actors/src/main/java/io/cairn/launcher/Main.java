@@ -12,7 +12,8 @@ import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
 import io.cairn.member.cluster.ClusterSystemConfig;
 import io.cairn.member.cluster.PeerAddress;
-import io.cairn.member.cluster.RestoredCluster;
+import io.cairn.member.cluster.BootstrapRecord;
+import io.cairn.member.cluster.SrvDiscovery;
 import io.cairn.launcher.snapshot.SnapshotCommand;
 import java.io.IOException;
 import java.util.Arrays;
@@ -77,12 +78,22 @@ public final class Main {
   static int run(CairnConfig config) {
     logStartup(config);
     ClusterPlan plan;
+    String nameserver = "";
     try {
       // etcd makes its bootstrap checks only when it has no data yet; a restart needs just its own entry.
-      // A data dir made by `cairn snapshot restore` bootstraps from the restore's flags (RestoredCluster).
-      Optional<RestoredCluster> restored = RestoredCluster.read(config.dataDir());
-      plan = restored.isPresent() ? restored.get().plan(config.listenPeerUrls())
-          : hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
+      // A data dir made by `cairn snapshot restore` or a first start with --discovery-srv bootstraps from what it
+      // recorded then (BootstrapRecord); a fresh one with --discovery-srv from the SRV records (SrvDiscovery).
+      Optional<BootstrapRecord> recorded = BootstrapRecord.read(config.dataDir());
+      if (recorded.isPresent()) {
+        plan = recorded.get().plan(config.listenPeerUrls());
+        nameserver = config.discoverySrvNameserver().isEmpty()
+            ? recorded.get().nameserver() : config.discoverySrvNameserver();
+      } else if (!config.discoverySrv().isEmpty()) {
+        plan = discover(config);
+        nameserver = config.discoverySrvNameserver();
+      } else {
+        plan = hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
+      }
     } catch (ClusterPlanException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "{}", e.getMessage());
       return 1;
@@ -92,7 +103,8 @@ public final class Main {
     }
     ActorSystem<Void> system;
     try {
-      system = ActorSystem.create(Behaviors.empty(), PeerAddress.SYSTEM_NAME, akkaConfig(config, plan));
+      system = ActorSystem.create(Behaviors.empty(), PeerAddress.SYSTEM_NAME,
+          SrvDiscovery.resolverConfig(nameserver).withFallback(akkaConfig(config, plan)));
     } catch (RuntimeException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "listen tcp {}:{}: {}", plan.bind().host(), plan.bind().port(),
           e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
@@ -143,6 +155,26 @@ public final class Main {
     // Main's thread waits for the system; the shutdown hook terminates it after a signal.
     system.getWhenTerminated().toCompletableFuture().join();
     return 0;
+  }
+
+  /**
+   * etcd's --discovery-srv bootstrap: the initial cluster from the SRV records, recorded in the data dir so that
+   * restarts need neither DNS nor the flags (BootstrapRecord).
+   */
+  private static ClusterPlan discover(CairnConfig config) throws IOException {
+    List<String> advertised = config.initialAdvertisePeerUrls().stream().map(URI::toString).toList();
+    ClusterPlan plan;
+    try (SrvDiscovery srv = SrvDiscovery.open(config.discoverySrvNameserver())) {
+      plan = srv.plan(config.name(), config.discoverySrv(), config.discoverySrvName(), advertised,
+          config.listenPeerUrls().stream().map(URI::toString).toList(), config.initialClusterToken(),
+          config.initialClusterState());
+    }
+    String initialCluster = plan.members().stream()
+        .flatMap(m -> m.peerUrls().stream().map(u -> m.name() + "=" + u))
+        .collect(java.util.stream.Collectors.joining(","));
+    new BootstrapRecord(BootstrapRecord.DISCOVERY_SRV, config.name(), initialCluster, config.initialClusterToken(),
+        advertised, config.discoverySrvNameserver()).write(config.dataDir().resolve("member"));
+    return plan;
   }
 
   private static boolean hasMemberDir(CairnConfig config) {

@@ -3,7 +3,7 @@ package io.cairn.launcher.snapshot;
 import io.cairn.member.MemberIds;
 import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
-import io.cairn.member.cluster.RestoredCluster;
+import io.cairn.member.cluster.BootstrapRecord;
 import io.cairn.persistence.mvcc.MvccStore;
 import io.cairn.persistence.mvcc.SnapshotInfo;
 import java.io.IOException;
@@ -144,8 +144,8 @@ public final class SnapshotCommand {
     }
     Path snapshot = Path.of(a.files.get(0));
     Path dataDir = Path.of(a.dataDir.isEmpty() ? a.name + ".cairn" : a.dataDir);
-    RestoredCluster identity = new RestoredCluster(a.name, a.initialCluster, a.token,
-        Stream.of(a.advertisePeerUrls.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList());
+    BootstrapRecord identity = new BootstrapRecord(BootstrapRecord.RESTORE, a.name, a.initialCluster, a.token,
+        Stream.of(a.advertisePeerUrls.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(), "");
     ClusterPlan plan;
     try {
       plan = identity.verifiedPlan();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import io.cairn.api.etcdserverpb.PutRequest;
 import io.cairn.member.cluster.ClusterPlan;
-import io.cairn.member.cluster.RestoredCluster;
+import io.cairn.member.cluster.BootstrapRecord;
 import io.cairn.persistence.mvcc.ApplyBatch;
 import io.cairn.persistence.mvcc.MvccStore;
 import java.io.ByteArrayOutputStream;
@@ -75,7 +75,7 @@ class SnapshotCommandTest {
     assertTrue(r.err().contains("\"added-peer-id\":\"fde2f2e7481519d4\""), r.err());
     assertTrue(r.err().contains("\"msg\":\"restored snapshot\""), r.err());
 
-    RestoredCluster restored = RestoredCluster.read(data).orElseThrow();
+    BootstrapRecord restored = BootstrapRecord.read(data).orElseThrow();
     ClusterPlan plan = restored.plan(List.of(java.net.URI.create("http://0.0.0.0:12380")));
     assertEquals("c9b021a1d7fcd58b", Long.toHexString(plan.selfId()));
     assertEquals("f37d95ed99437c6c", Long.toHexString(plan.clusterId()));

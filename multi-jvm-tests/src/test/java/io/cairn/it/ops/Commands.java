@@ -29,11 +29,18 @@ final class Commands {
     }
 
     static Result run(Path workDir, Duration timeout, List<String> command) {
+        return run(workDir, timeout, java.util.Map.of(), command);
+    }
+
+    /** Runs {@code command} with {@code env} added to this JVM's environment. */
+    static Result run(Path workDir, Duration timeout, java.util.Map<String, String> env, List<String> command) {
         try {
             Files.createDirectories(workDir);
             Path out = Files.createTempFile(workDir, "cmd", ".out");
             Path err = Files.createTempFile(workDir, "cmd", ".err");
-            Process p = new ProcessBuilder(command).directory(workDir.toFile())
+            ProcessBuilder pb = new ProcessBuilder(command).directory(workDir.toFile());
+            pb.environment().putAll(env);
+            Process p = pb
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             try {

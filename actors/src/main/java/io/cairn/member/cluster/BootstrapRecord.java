@@ -13,20 +13,29 @@ import java.util.Optional;
 import java.util.Properties;
 
 /**
- * The bootstrap flags a data dir was restored with ({@code cairn snapshot restore --name --initial-cluster
- * --initial-cluster-token --initial-advertise-peer-urls}), kept in {@code <data-dir>/member/restored-cluster}.
+ * The initial cluster a data dir was bootstrapped with when no --initial-cluster flag says it, kept in
+ * {@code <data-dir>/member/bootstrap}: written by {@code cairn snapshot restore} (its --name --initial-cluster
+ * --initial-cluster-token --initial-advertise-peer-urls) and by a first start with --discovery-srv (the cluster the
+ * SRV records gave).
  *
- * <p>etcd's restore writes the new membership into the WAL and the backend, so the restored member starts with
- * only {@code --name} and its listen URLs (etcd's disaster recovery guide) and ignores the initial cluster flags.
- * Cairn keeps the restore's flags instead and computes the same plan from them on every start: the member and
- * cluster IDs derive from the restore's peer URLs and token exactly as etcd's do, so the restored member can
- * never join the old cluster by accident.
+ * <p>etcd writes the initial membership into the WAL and the backend, so such a member restarts with only
+ * {@code --name} and its listen URLs (etcd's disaster recovery guide) and ignores the initial cluster flags and DNS.
+ * Cairn keeps these bootstrap values instead and computes the same plan from them on every start: the member and
+ * cluster IDs derive from the peer URLs and token exactly as etcd's do, so a restored member can never join the old
+ * cluster by accident, and a restart does not depend on DNS.
+ *
+ * @param source "restore" or "discovery-srv"
+ * @param nameserver the --discovery-srv-nameserver the peer host names resolve on ("" = the system resolver)
  */
-public record RestoredCluster(String name, String initialCluster, String token, List<String> advertisePeerUrls) {
-  static final String FILE = "restored-cluster";
+public record BootstrapRecord(
+    String source, String name, String initialCluster, String token, List<String> advertisePeerUrls,
+    String nameserver) {
+  static final String FILE = "bootstrap";
+  public static final String RESTORE = "restore";
+  public static final String DISCOVERY_SRV = "discovery-srv";
 
   /** The record of a data dir restored by {@code cairn snapshot restore}, if it is one. */
-  public static Optional<RestoredCluster> read(Path dataDir) throws IOException {
+  public static Optional<BootstrapRecord> read(Path dataDir) throws IOException {
     Path file = dataDir.resolve("member").resolve(FILE);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -42,19 +51,22 @@ public record RestoredCluster(String name, String initialCluster, String token, 
     if (name == null || cluster == null || token == null || urls == null) {
       throw new IOException(file + ": incomplete (written by an interrupted restore?)");
     }
-    return Optional.of(new RestoredCluster(name, cluster, token, Arrays.asList(urls.split(","))));
+    return Optional.of(new BootstrapRecord(p.getProperty("source", RESTORE), name, cluster, token,
+        Arrays.asList(urls.split(",")), p.getProperty("nameserver", "")));
   }
 
-  /** Writes the record under {@code memberDir} (the restore's staging copy of {@code <data-dir>/member}). */
+  /** Writes the record under {@code memberDir} ({@code <data-dir>/member}, or a restore's staging copy of it). */
   public void write(Path memberDir) throws IOException {
     Properties p = new Properties();
+    p.setProperty("source", source);
+    p.setProperty("nameserver", nameserver);
     p.setProperty("name", name);
     p.setProperty("initial-cluster", initialCluster);
     p.setProperty("initial-cluster-token", token);
     p.setProperty("initial-advertise-peer-urls", String.join(",", advertisePeerUrls));
     Files.createDirectories(memberDir);
     try (Writer w = Files.newBufferedWriter(memberDir.resolve(FILE), StandardCharsets.UTF_8)) {
-      p.store(w, "cairn snapshot restore: this member's bootstrap flags in the restored cluster");
+      p.store(w, "cairn " + source + ": the initial cluster this member was bootstrapped with");
     }
   }
 
@@ -68,7 +80,7 @@ public record RestoredCluster(String name, String initialCluster, String token, 
     return plan;
   }
 
-  /** The plan a start of the restored member uses: the restore's identity, Artery bound on --listen-peer-urls. */
+  /** The plan every start of this member uses: the recorded identity, Artery bound on --listen-peer-urls. */
   public ClusterPlan plan(List<URI> listenPeerUrls) {
     return ClusterPlan.of(
         name, initialCluster, advertisePeerUrls, listenPeerUrls.stream().map(URI::toString).toList(), token, "new");
