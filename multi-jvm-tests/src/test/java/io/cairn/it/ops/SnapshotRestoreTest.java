@@ -15,6 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import io.etcd.jetcd.Client;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
@@ -23,7 +28,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * etcd's disaster recovery workflow (reference guides 002 and 003), run against real processes of both servers:
- * a live 3-member cluster with data, {@code etcdctl snapshot save} against one member, the old cluster gone, the
+ * a live 3-member cluster with data, {@code etcdctl snapshot save} against one member while a client keeps writing
+ * through another (the snapshot must be one consistent cut: equal to the old cluster's HashKV and content at the
+ * snapshot's revision), the old cluster gone, the
  * snapshot restored into three new data dirs ({@code bin/cairn snapshot restore} for Cairn, {@code etcdctl
  * snapshot restore} for etcd, same flags), a new 3-member cluster started from them with only --name, --data-dir
  * and the listen/advertise URLs. The new cluster serves the same key space (equal HashKV on every member, equal
@@ -51,6 +58,7 @@ class SnapshotRestoreTest {
         String oldContent;
         Set<String> oldMemberIds;
         String oldClusterId;
+        long snapshotRevision;
         try (ClusterProcesses old = ClusterProcesses.start(kind, dir.resolve("old"), 3)) {
             Etcdctl ctl = old.ctlAll();
             for (int i = 0; i < 40; i++) ctl.run("put", "key" + (i % 25), "value-" + i).ok();
@@ -58,11 +66,47 @@ class SnapshotRestoreTest {
             ctl.run("del", "key3", "--prefix").ok();
             lease = leaseId(ctl.run("lease", "grant", "3600").ok().stdout());
             ctl.run("put", "leased", "by-lease", "--lease=" + lease).ok();
-            // a snapshot of one member, taken while the cluster is live (any member may be asked)
             Files.createDirectories(work);
-            old.ctl(1).run("snapshot", "save", snapshot.toString()).ok();
-            oldHash = singleHash(old.ctlAll().run("endpoint", "hashkv", "-w", "json").ok().stdout());
-            oldContent = old.ctl(0).run("get", "", "--prefix").ok().stdout();
+            // the snapshot of one member, taken while a client keeps writing through another
+            try (Client client = old.client(0)) {
+                AtomicBoolean stop = new AtomicBoolean();
+                AtomicInteger written = new AtomicInteger();
+                AtomicReference<Throwable> writerFailure = new AtomicReference<>();
+                Thread writer = new Thread(() -> {
+                    try {
+                        while (!stop.get()) {
+                            int n = written.get();
+                            client.getKVClient().put(ClusterProcesses.bs("live/" + (n % 50)), ClusterProcesses.bs("w" + n))
+                                    .get(10, TimeUnit.SECONDS);
+                            written.incrementAndGet();
+                        }
+                    } catch (Throwable t) {
+                        writerFailure.set(t);
+                    }
+                }, "snapshot-writer");
+                writer.start();
+                try {
+                    ClusterProcesses.await("writes before the snapshot", Duration.ofSeconds(30),
+                            () -> written.get() >= 20 || writerFailure.get() != null ? null : written.get() + " writes");
+                    old.ctl(1).run("snapshot", "save", snapshot.toString()).ok();
+                    int atSave = written.get();
+                    ClusterProcesses.await("writes after the snapshot", Duration.ofSeconds(30),
+                            () -> written.get() >= atSave + 20 || writerFailure.get() != null ? null
+                                    : written.get() + " writes");
+                } finally {
+                    stop.set(true);
+                    writer.join(30_000);
+                }
+                assertEquals(null, writerFailure.get(), "the writer failed");
+            }
+            // the snapshot is one consistent cut: the old cluster's key space at the snapshot's revision
+            snapshotRevision = snapshotRevision(kind, work, snapshot);
+            assertTrue(snapshotRevision > 40, "revision " + snapshotRevision);
+            oldHash = singleHash(old.ctlAll().run("endpoint", "hashkv", "--rev=" + snapshotRevision, "-w", "json")
+                    .ok().stdout());
+            oldContent = old.ctl(0).run("get", "", "--prefix", "--rev=" + snapshotRevision).ok().stdout();
+            assertNotEquals(oldContent, old.ctl(0).run("get", "", "--prefix").ok().stdout(),
+                    "writes went on after the snapshot");
             oldMemberIds = memberIds(ctl);
             oldClusterId = clusterId(ctl);
         }
@@ -110,6 +154,7 @@ class SnapshotRestoreTest {
             Etcdctl.Result hashes = ctl.run("endpoint", "hashkv", "-w", "json").ok();
             assertEquals(3, count(HASHKV, hashes.stdout()), hashes.stdout());
             assertEquals(oldHash, singleHash(hashes.stdout()), "HashKV of the restored cluster: " + hashes.stdout());
+            assertTrue(hashes.stdout().contains("\"revision\":" + snapshotRevision), hashes.stdout());
             for (int i = 0; i < 3; i++) {
                 assertEquals(oldContent, new Etcdctl(members.get(i).endpoint(), work)
                         .run("get", "", "--prefix", "--consistency=s").ok().stdout(), members.get(i).name());
@@ -163,6 +208,17 @@ class SnapshotRestoreTest {
                 "--initial-cluster-token", "restored-tkn",
                 "--initial-advertise-peer-urls", peerUrl,
                 "--data-dir", data.toString()));
+    }
+
+    /** The store revision the snapshot file holds, as the server's own tool reports it. */
+    private static long snapshotRevision(ServerProcess.Kind kind, Path work, Path snapshot) {
+        List<String> tool = kind == ServerProcess.Kind.CAIRN
+                ? List.of(Commands.cairn().toString(), "snapshot", "status")
+                : List.of(Etcdctl.BIN, "snapshot", "status");
+        String json = Commands.run(work, CMD, Commands.concat(tool, snapshot.toString(), "-w", "json")).expectExit(0).stdout();
+        Matcher m = Pattern.compile("\"revision\":(\\d+)").matcher(json);
+        assertTrue(m.find(), json);
+        return Long.parseLong(m.group(1));
     }
 
     private static String leaseId(String grantOutput) {
