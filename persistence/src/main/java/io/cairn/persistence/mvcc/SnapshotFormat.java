@@ -104,7 +104,9 @@ final class SnapshotFormat {
       byte[] magic = new byte[MAGIC.length];
       data.readFully(magic);
       if (!Arrays.equals(magic, MAGIC)) {
-        throw new IOException("not a Cairn snapshot: bad magic header");
+        throw new IOException(looksLikeBolt(magic, data)
+            ? "not a Cairn snapshot: this is an etcd (bbolt) snapshot; Cairn restores snapshots saved from Cairn members"
+            : "not a Cairn snapshot: bad magic header");
       }
       long count = 0;
       while (true) {
@@ -149,6 +151,17 @@ final class SnapshotFormat {
     } catch (EOFException e) {
       throw new IOException("snapshot truncated: unexpected end of stream", e);
     }
+  }
+
+  /** bbolt's meta page: a 16-byte page header, then the magic 0xED0CDAED (little-endian), as etcd's db files. */
+  private static boolean looksLikeBolt(byte[] head, DataInputStream rest) throws IOException {
+    byte[] first = Arrays.copyOf(head, 20);
+    int more = rest.readNBytes(first, head.length, 20 - head.length);
+    if (head.length + more < 20) {
+      return false;
+    }
+    return (first[16] & 0xff) == 0xED && (first[17] & 0xff) == 0xDA && (first[18] & 0xff) == 0x0C
+        && (first[19] & 0xff) == 0xED;
   }
 
   /**

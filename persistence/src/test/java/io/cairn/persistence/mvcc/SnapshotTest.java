@@ -182,4 +182,17 @@ class SnapshotTest extends StoreTestSupport {
     assertTrue(cut.getMessage().contains("truncated"), cut.getMessage());
     assertFalse(Files.exists(dir.resolve("d3")));
   }
+
+  @Test
+  void anEtcdSnapshotIsRecognizedAndRefused() throws Exception {
+    byte[] bolt = new byte[4096]; // a bbolt meta page: 16-byte page header, then magic 0xED0CDAED little-endian
+    bolt[16] = (byte) 0xED;
+    bolt[17] = (byte) 0xDA;
+    bolt[18] = (byte) 0x0C;
+    bolt[19] = (byte) 0xED;
+    Path file = dir.resolve("etcd.db");
+    Files.write(file, bolt);
+    IOException e = assertThrows(IOException.class, () -> MvccStore.snapshotStatus(file));
+    assertTrue(e.getMessage().contains("etcd (bbolt) snapshot"), e.getMessage());
+  }
 }
