@@ -14,6 +14,9 @@ import java.util.List;
  * @param autoCompactionRetention as given: "0" (off), "1" (hours for periodic), "5m", or a revision count
  * @param discoverySrv etcd's --discovery-srv DNS domain; "" when not used
  * @param discoverySrvName etcd's --discovery-srv-name suffix; "" when not used
+ * @param discoverySrvNameserver Cairn's --discovery-srv-nameserver (ETCD_DISCOVERY_SRV_NAMESERVER): the DNS server,
+ *     HOST[:PORT], that --discovery-srv's SRV records and the peers' host names are looked up on; "" for the
+ *     system resolver
  * @param listenMetricsUrls etcd's --listen-metrics-urls; empty when not used
  * @param unsupportedFlags etcd flags (names without dashes) set to a non-default value that Cairn accepts but does
  *     not act on yet; log each once with {@link #unsupportedFlagMessages()}
@@ -48,6 +51,7 @@ public record CairnConfig(
     Tls peerTls,
     String discoverySrv,
     String discoverySrvName,
+    String discoverySrvNameserver,
     boolean forceNewCluster,
     boolean strictReconfigCheck,
     boolean enableV2,

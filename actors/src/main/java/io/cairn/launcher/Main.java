@@ -15,6 +15,12 @@ import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
 import io.cairn.member.cluster.ClusterSystemConfig;
 import io.cairn.member.cluster.PeerAddress;
+import io.cairn.member.cluster.BootstrapRecord;
+import io.cairn.member.cluster.SrvDiscovery;
+import io.cairn.launcher.snapshot.SnapshotCommand;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Optional;
 import io.cairn.raft.log.RaftLogSettings;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
@@ -38,7 +44,7 @@ import org.slf4j.LoggerFactory;
 public final class Main {
   public static final String VERSION = "0.1.0";
   /** Subcommands taken for later issues. */
-  private static final Set<String> RESERVED_SUBCOMMANDS = Set.of("snapshot", "bench");
+  private static final Set<String> RESERVED_SUBCOMMANDS = Set.of("bench");
 
   private static final Logger ETCDMAIN = LoggerFactory.getLogger("etcdmain");
   private static final Logger EMBED = LoggerFactory.getLogger("embed");
@@ -50,6 +56,10 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("snapshot")) {
+      System.exit(SnapshotCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && RESERVED_SUBCOMMANDS.contains(args[0])) {
       System.out.println("cairn " + args[0] + ": not supported yet");
       System.exit(2);
@@ -71,16 +81,33 @@ public final class Main {
   static int run(CairnConfig config) {
     logStartup(config);
     ClusterPlan plan;
+    String nameserver = "";
     try {
       // etcd makes its bootstrap checks only when it has no data yet; a restart needs just its own entry.
-      plan = hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
+      // A data dir made by `cairn snapshot restore` or a first start with --discovery-srv bootstraps from what it
+      // recorded then (BootstrapRecord); a fresh one with --discovery-srv from the SRV records (SrvDiscovery).
+      Optional<BootstrapRecord> recorded = BootstrapRecord.read(config.dataDir());
+      if (recorded.isPresent()) {
+        plan = recorded.get().plan(config.listenPeerUrls());
+        nameserver = config.discoverySrvNameserver().isEmpty()
+            ? recorded.get().nameserver() : config.discoverySrvNameserver();
+      } else if (!config.discoverySrv().isEmpty()) {
+        plan = discover(config);
+        nameserver = config.discoverySrvNameserver();
+      } else {
+        plan = hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
+      }
     } catch (ClusterPlanException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "{}", e.getMessage());
+      return 1;
+    } catch (IOException e) {
+      ETCDMAIN.error(CapnslogMarkers.CRITICAL, "cannot read {}: {}", config.dataDir(), e.getMessage());
       return 1;
     }
     ActorSystem<Void> system;
     try {
-      system = ActorSystem.create(Behaviors.empty(), PeerAddress.SYSTEM_NAME, akkaConfig(config, plan));
+      system = ActorSystem.create(Behaviors.empty(), PeerAddress.SYSTEM_NAME,
+          SrvDiscovery.resolverConfig(nameserver).withFallback(akkaConfig(config, plan)));
     } catch (RuntimeException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "listen tcp {}:{}: {}", plan.bind().host(), plan.bind().port(),
           e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
@@ -163,6 +190,26 @@ public final class Main {
   private static void logRemoved() {
     SERVER.error(MemberRemovedException.MESSAGE);
     SERVER.info("the data-dir used by this member must be removed.");
+  }
+
+  /**
+   * etcd's --discovery-srv bootstrap: the initial cluster from the SRV records, recorded in the data dir so that
+   * restarts need neither DNS nor the flags (BootstrapRecord).
+   */
+  private static ClusterPlan discover(CairnConfig config) throws IOException {
+    List<String> advertised = config.initialAdvertisePeerUrls().stream().map(URI::toString).toList();
+    ClusterPlan plan;
+    try (SrvDiscovery srv = SrvDiscovery.open(config.discoverySrvNameserver())) {
+      plan = srv.plan(config.name(), config.discoverySrv(), config.discoverySrvName(), advertised,
+          config.listenPeerUrls().stream().map(URI::toString).toList(), config.initialClusterToken(),
+          config.initialClusterState());
+    }
+    String initialCluster = plan.members().stream()
+        .flatMap(m -> m.peerUrls().stream().map(u -> m.name() + "=" + u))
+        .collect(java.util.stream.Collectors.joining(","));
+    new BootstrapRecord(BootstrapRecord.DISCOVERY_SRV, config.name(), initialCluster, config.initialClusterToken(),
+        advertised, config.discoverySrvNameserver()).write(config.dataDir().resolve("member"));
+    return plan;
   }
 
   private static boolean hasMemberDir(CairnConfig config) {

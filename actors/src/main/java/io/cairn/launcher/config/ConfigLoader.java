@@ -139,6 +139,7 @@ public final class ConfigLoader {
             tls(f, "peer-"),
             discoverySrv,
             f.string("discovery-srv-name"),
+            f.string("discovery-srv-nameserver"),
             f.bool("force-new-cluster"),
             f.bool("strict-reconfig-check"),
             f.bool("enable-v2"),

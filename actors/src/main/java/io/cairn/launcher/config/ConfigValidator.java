@@ -31,6 +31,11 @@ final class ConfigValidator {
         List.of(!discoveryUrl.isEmpty(), !c.initialCluster().isEmpty(), !c.discoverySrv().isEmpty()).stream()
             .filter(b -> b)
             .count();
+    if (!c.discoverySrvNameserver().isEmpty()
+        && !c.discoverySrvNameserver().matches("\\[?[0-9A-Za-z.:-]+]?(:[0-9]{1,5})?")) {
+      throw ConfigException.verifying(
+          "invalid --discovery-srv-nameserver " + c.discoverySrvNameserver() + " (want HOST or HOST:PORT)");
+    }
     if (bootstrapMethods > 1) {
       throw ConfigException.verifying(
           "multiple discovery or bootstrap flags are set. Choose one of \"initial-cluster\", \"discovery\" or"

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Every flag etcd 3.4.23 defines (etcdmain/config.go, checked against the real binary: each name below is accepted,
+ * Every flag etcd 3.4.23 defines, plus Cairn's --discovery-srv-nameserver (etcdmain/config.go, checked against the real binary: each name below is accepted,
  * any other is "flag provided but not defined"), with etcd's default and whether Cairn acts on it yet.
  */
 public final class EtcdFlags {
@@ -56,6 +56,8 @@ public final class EtcdFlags {
     unsupported("discovery-proxy", FlagKind.STRING, "");
     supported("discovery-srv", FlagKind.STRING, "");
     supported("discovery-srv-name", FlagKind.STRING, "");
+    // Cairn's own (not an etcd flag): the DNS server for --discovery-srv, HOST[:PORT]; "" = the system resolver.
+    supported("discovery-srv-nameserver", FlagKind.STRING, "");
     supported("strict-reconfig-check", FlagKind.BOOL, "true");
     unsupported("pre-vote", FlagKind.BOOL, "false");
     supported("auto-compaction-retention", FlagKind.STRING, "0");

@@ -388,6 +388,18 @@ public final class MvccStore implements AutoCloseable {
     SnapshotRestore.restore(in, dir);
   }
 
+  /**
+   * {@code cairn snapshot restore}: builds the store directory of a member of a new cluster from a snapshot
+   * stream, as etcd's snapshot restore does. The key space is kept whole (revisions, tombstones, compaction
+   * state, leases, alarms); the old cluster's applied Raft index and member meta (cluster and member IDs,
+   * published attributes, Raft term) are dropped, so the store opens with appliedIndex() 0 and no meta, ready
+   * for a fresh Raft log and the new identity. Verified as {@link #restoreSnapshot}; with {@code verifyDigest}
+   * false the SHA-256 trailer is not compared (etcdctl's --skip-hash-check), the structure still is.
+   */
+  public static void restoreForNewCluster(InputStream in, Path dir, boolean verifyDigest) throws IOException {
+    SnapshotRestore.restore(in, dir, SnapshotRestore::keptByNewCluster, verifyDigest);
+  }
+
   /** Verifies a snapshot file and describes it (hash, revision, records, size), for {@code cairn snapshot status}. */
   public static SnapshotInfo snapshotStatus(Path file) throws IOException {
     return SnapshotRestore.status(file);

@@ -87,6 +87,15 @@ final class SnapshotFormat {
    * is known, so the sink must not make them visible until this returns.
    */
   static long read(InputStream in, RecordSink sink) throws IOException {
+    return read(in, sink, true);
+  }
+
+  /**
+   * As {@link #read(InputStream, RecordSink)}; with {@code verifyDigest} false the SHA-256 trailer must still be
+   * there (the structure, lengths, record count and padding are always checked) but its value is not compared:
+   * etcdctl's {@code --skip-hash-check}.
+   */
+  static long read(InputStream in, RecordSink sink, boolean verifyDigest) throws IOException {
     MessageDigest sha = sha256();
     CountingInputStream counted = new CountingInputStream(new BufferedInputStream(in, 1 << 16));
     DigestInputStream digest = new DigestInputStream(counted, sha);
@@ -95,7 +104,9 @@ final class SnapshotFormat {
       byte[] magic = new byte[MAGIC.length];
       data.readFully(magic);
       if (!Arrays.equals(magic, MAGIC)) {
-        throw new IOException("not a Cairn snapshot: bad magic header");
+        throw new IOException(looksLikeBolt(magic, data)
+            ? "not a Cairn snapshot: this is an etcd (bbolt) snapshot; Cairn restores snapshots saved from Cairn members"
+            : "not a Cairn snapshot: bad magic header");
       }
       long count = 0;
       while (true) {
@@ -126,7 +137,7 @@ final class SnapshotFormat {
       byte[] expected = sha.digest();
       byte[] actual = new byte[expected.length];
       data.readFully(actual);
-      if (!MessageDigest.isEqual(expected, actual)) {
+      if (verifyDigest && !MessageDigest.isEqual(expected, actual)) {
         throw new IOException("snapshot corrupt: SHA-256 checksum mismatch");
       }
       if (declared != count) {
@@ -140,6 +151,17 @@ final class SnapshotFormat {
     } catch (EOFException e) {
       throw new IOException("snapshot truncated: unexpected end of stream", e);
     }
+  }
+
+  /** bbolt's meta page: a 16-byte page header, then the magic 0xED0CDAED (little-endian), as etcd's db files. */
+  private static boolean looksLikeBolt(byte[] head, DataInputStream rest) throws IOException {
+    byte[] first = Arrays.copyOf(head, 20);
+    int more = rest.readNBytes(first, head.length, 20 - head.length);
+    if (head.length + more < 20) {
+      return false;
+    }
+    return (first[16] & 0xff) == 0xED && (first[17] & 0xff) == 0xDA && (first[18] & 0xff) == 0x0C
+        && (first[19] & 0xff) == 0xED;
   }
 
   /**

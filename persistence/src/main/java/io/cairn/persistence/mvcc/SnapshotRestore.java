@@ -23,6 +23,26 @@ final class SnapshotRestore {
    * whole stream has been verified, so a bad snapshot never leaves a half-restored store.
    */
   static void restore(InputStream in, Path dir) throws IOException {
+    restore(in, dir, (k, v) -> true, true);
+  }
+
+  /** Which records of a snapshot a restore keeps. */
+  @FunctionalInterface
+  interface RecordFilter {
+    boolean keep(byte[] key, byte[] value);
+  }
+
+  /**
+   * The records a new cluster restored from a snapshot keeps (etcd's snapshot restore): the key space with its
+   * revisions and compaction state, leases and alarms. Dropped: what belonged to the old cluster's Raft and
+   * membership, namely the applied index (the new cluster's log starts empty) and every member meta record
+   * (cluster and member IDs, published member attributes, the Raft term of the applied index).
+   */
+  static boolean keptByNewCluster(byte[] key, byte[] value) {
+    return !LevelDbKeys.hasPrefix(key, LevelDbKeys.USER_META) && !Arrays.equals(key, LevelDbKeys.APPLIED_INDEX);
+  }
+
+  static void restore(InputStream in, Path dir, RecordFilter filter, boolean verifyDigest) throws IOException {
     if (Files.exists(dir)) {
       try (Stream<Path> entries = Files.list(dir)) {
         if (entries.findAny().isPresent()) {
@@ -40,6 +60,9 @@ final class SnapshotRestore {
           SnapshotFormat.read(
               in,
               (k, v) -> {
+                if (!filter.keep(k, v)) {
+                  return;
+                }
                 batch[0].put(k, v);
                 if (++pending[0] == BATCH_RECORDS) {
                   db.write(batch[0]);
@@ -47,7 +70,8 @@ final class SnapshotRestore {
                   batch[0] = db.createWriteBatch();
                   pending[0] = 0;
                 }
-              });
+              },
+              verifyDigest);
           db.write(batch[0]);
         } finally {
           batch[0].close();

@@ -138,4 +138,61 @@ class SnapshotTest extends StoreTestSupport {
     assertThrows(
         IOException.class, () -> MvccStore.restoreSnapshot(new ByteArrayInputStream(snap), target));
   }
+
+  @Test
+  void restoreForNewClusterKeepsTheKeySpaceAndDropsTheOldIdentity() throws Exception {
+    byte[] snap = snapshot();
+    Path restored = dir.resolve("new-cluster");
+    MvccStore.restoreForNewCluster(new ByteArrayInputStream(snap), restored, true);
+    try (MvccStore copy = MvccStore.open(restored)) {
+      assertEquals(store.currentRevision(), copy.currentRevision());
+      assertEquals(store.hashKV(0), copy.hashKV(0));
+      RangeRequest all = RangeRequest.newBuilder().setKey(bs("\0")).setRangeEnd(bs("\0")).build();
+      assertEquals(store.range(all).build(), copy.range(all).build());
+      assertEquals(
+          store.range(all.toBuilder().setRevision(3).build()).build(),
+          copy.range(all.toBuilder().setRevision(3).build()).build());
+      assertEquals(store.leases(), copy.leases());
+      assertTrue(store.appliedIndex() > 0);
+      assertEquals(0, copy.appliedIndex(), "the new cluster's Raft log starts empty");
+      assertTrue(copy.meta("members").isEmpty(), "member meta of the old cluster is dropped");
+    }
+  }
+
+  @Test
+  void skipHashCheckToleratesOnlyTheDigest() throws Exception {
+    byte[] snap = snapshot();
+    byte[] badDigest = snap.clone();
+    badDigest[badDigest.length - 1] ^= 0x01;
+    IOException e =
+        assertThrows(
+            IOException.class,
+            () -> MvccStore.restoreForNewCluster(new ByteArrayInputStream(badDigest), dir.resolve("d1"), true));
+    assertTrue(e.getMessage().contains("SHA-256"), e.getMessage());
+    MvccStore.restoreForNewCluster(new ByteArrayInputStream(badDigest), dir.resolve("d2"), false);
+    try (MvccStore copy = MvccStore.open(dir.resolve("d2"))) {
+      assertEquals(store.hashKV(0), copy.hashKV(0));
+    }
+    IOException cut =
+        assertThrows(
+            IOException.class,
+            () ->
+                MvccStore.restoreForNewCluster(
+                    new ByteArrayInputStream(Arrays.copyOf(snap, snap.length - 40)), dir.resolve("d3"), false));
+    assertTrue(cut.getMessage().contains("truncated"), cut.getMessage());
+    assertFalse(Files.exists(dir.resolve("d3")));
+  }
+
+  @Test
+  void anEtcdSnapshotIsRecognizedAndRefused() throws Exception {
+    byte[] bolt = new byte[4096]; // a bbolt meta page: 16-byte page header, then magic 0xED0CDAED little-endian
+    bolt[16] = (byte) 0xED;
+    bolt[17] = (byte) 0xDA;
+    bolt[18] = (byte) 0x0C;
+    bolt[19] = (byte) 0xED;
+    Path file = dir.resolve("etcd.db");
+    Files.write(file, bolt);
+    IOException e = assertThrows(IOException.class, () -> MvccStore.snapshotStatus(file));
+    assertTrue(e.getMessage().contains("etcd (bbolt) snapshot"), e.getMessage());
+  }
 }

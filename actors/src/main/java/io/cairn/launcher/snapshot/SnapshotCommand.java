@@ -1,0 +1,294 @@
+package io.cairn.launcher.snapshot;
+
+import io.cairn.member.MemberIds;
+import io.cairn.member.cluster.ClusterPlan;
+import io.cairn.member.cluster.ClusterPlanException;
+import io.cairn.member.cluster.BootstrapRecord;
+import io.cairn.persistence.mvcc.MvccStore;
+import io.cairn.persistence.mvcc.SnapshotInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code cairn snapshot restore|status}: etcdctl 3.4's (etcdutl's) offline snapshot commands, with their flags,
+ * output, errors and exit codes (1 for a failure, 128 for a wrong argument count, 4 for an output format it
+ * refuses). A snapshot is what {@code etcdctl snapshot save} fetched from a Cairn member.
+ *
+ * <p>Unlike etcd 3.4, {@code status} verifies the whole file (etcd describes a damaged file without a word), and a
+ * failed {@code restore} leaves no data dir behind (etcd leaves a half-written one that the next try refuses).
+ */
+public final class SnapshotCommand {
+  static final int EXIT_ERROR = 1;
+  static final int EXIT_BAD_FEATURE = 4;
+  static final int EXIT_BAD_ARGS = 128;
+
+  private final PrintStream out;
+  private final PrintStream err;
+
+  private SnapshotCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  /** Runs {@code cairn snapshot ARGS...} ({@code args} without "snapshot"); returns the exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    return new SnapshotCommand(out, err).dispatch(args);
+  }
+
+  @Command(name = "restore")
+  static final class RestoreArgs {
+    @Parameters List<String> files = new ArrayList<>();
+    @Option(names = "--data-dir") String dataDir = "";
+    @Option(names = "--wal-dir") String walDir = "";
+    @Option(names = "--name") String name = "default";
+    @Option(names = "--initial-cluster") String initialCluster = "default=http://localhost:2380";
+    @Option(names = "--initial-cluster-token") String token = "etcd-cluster";
+    @Option(names = "--initial-advertise-peer-urls") String advertisePeerUrls = "http://localhost:2380";
+    @Option(names = "--skip-hash-check", arity = "0..1") boolean skipHashCheck;
+    @Option(names = {"-w", "--write-out"}) String writeOut = "simple";
+    @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
+  }
+
+  @Command(name = "status")
+  static final class StatusArgs {
+    @Parameters List<String> files = new ArrayList<>();
+    @Option(names = {"-w", "--write-out"}) String writeOut = "simple";
+    @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
+  }
+
+  private int dispatch(String[] args) {
+    if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
+      out.println(USAGE);
+      return 0;
+    }
+    String sub = args[0];
+    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    return switch (sub) {
+      case "restore" -> restore(rest);
+      case "status" -> status(rest);
+      case "save" -> fail(EXIT_ERROR, "'cairn snapshot save' is etcdctl's: run 'etcdctl --endpoints=HOST:PORT"
+          + " snapshot save FILE' against a running member");
+      default -> fail(EXIT_ERROR, "unknown command \"" + sub + "\" for \"cairn snapshot\"");
+    };
+  }
+
+  private <T> T parse(T target, String[] args) {
+    CommandLine cl = new CommandLine(target);
+    cl.setOverwrittenOptionsAllowed(true); // pflag: a later occurrence wins
+    cl.parseArgs(args);
+    return cl.isUsageHelpRequested() ? null : target;
+  }
+
+  private int status(String[] args) {
+    StatusArgs a;
+    try {
+      a = parse(new StatusArgs(), args);
+    } catch (CommandLine.ParameterException e) {
+      return fail(EXIT_ERROR, flagError(e));
+    }
+    if (a == null) {
+      out.println(USAGE);
+      return 0;
+    }
+    if (a.files.size() != 1) {
+      return fail(EXIT_BAD_ARGS, "snapshot status requires exactly one argument");
+    }
+    Path file = Path.of(a.files.get(0));
+    try {
+      SnapshotStatusFormat.format(new SnapshotInfo(0, 0, 0, 0), a.writeOut); // refuse a bad format before reading
+    } catch (IllegalArgumentException e) {
+      return fail(EXIT_BAD_FEATURE, e.getMessage());
+    }
+    if (!Files.exists(file)) {
+      return fail(EXIT_ERROR, "stat " + file + ": no such file or directory");
+    }
+    try {
+      out.print(SnapshotStatusFormat.format(MvccStore.snapshotStatus(file), a.writeOut));
+      return 0;
+    } catch (IOException e) {
+      return fail(EXIT_ERROR, file + ": " + e.getMessage());
+    }
+  }
+
+  private int restore(String[] args) {
+    RestoreArgs a;
+    try {
+      a = parse(new RestoreArgs(), args);
+    } catch (CommandLine.ParameterException e) {
+      return fail(EXIT_ERROR, flagError(e));
+    }
+    if (a == null) {
+      out.println(USAGE);
+      return 0;
+    }
+    if (a.files.size() != 1) {
+      return fail(EXIT_BAD_ARGS, "snapshot restore requires exactly one argument");
+    }
+    if (!a.walDir.isEmpty()) {
+      // Cairn keeps its Raft log under the data dir; a separate log dir is not supported (as --wal-dir for the server).
+      return fail(EXIT_ERROR, "--wal-dir is not supported: Cairn keeps the Raft log in <data-dir>/member/raft");
+    }
+    Path snapshot = Path.of(a.files.get(0));
+    Path dataDir = Path.of(a.dataDir.isEmpty() ? a.name + ".cairn" : a.dataDir);
+    BootstrapRecord identity = new BootstrapRecord(BootstrapRecord.RESTORE, a.name, a.initialCluster, a.token,
+        Stream.of(a.advertisePeerUrls.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList(), "");
+    ClusterPlan plan;
+    try {
+      plan = identity.verifiedPlan();
+    } catch (ClusterPlanException e) {
+      return fail(EXIT_ERROR, e.getMessage());
+    }
+    if (Files.exists(dataDir)) {
+      return fail(EXIT_ERROR, "data-dir \"" + dataDir + "\" exists");
+    }
+    Path member = dataDir.resolve("member");
+    ZapLines.info(err, "restoring snapshot", Map.of(
+        "path", snapshot.toString(), "wal-dir", member.resolve("raft").toString(), "data-dir", dataDir.toString(),
+        "snap-dir", member.resolve("snap").toString()));
+    Path staging = staging(dataDir);
+    try (InputStream in = Files.newInputStream(snapshot)) {
+      Path stagedMember = staging.resolve("member");
+      Files.createDirectories(stagedMember);
+      MvccStore.restoreForNewCluster(in, stagedMember.resolve("mvcc"), !a.skipHashCheck);
+      identity.write(stagedMember);
+      Files.createDirectories(stagedMember.resolve("snap"));
+      for (ClusterPlan.Member m : plan.members()) {
+        ZapLines.info(err, "added member", Map.of(
+            "cluster-id", MemberIds.hex(plan.clusterId()), "local-member-id", "0",
+            "added-peer-id", MemberIds.hex(m.id()), "added-peer-peer-urls", m.peerUrls()));
+      }
+      Path parent = dataDir.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.move(staging, dataDir); // one rename: the data dir appears whole or not at all
+    } catch (NoSuchFileException e) {
+      deleteQuietly(staging);
+      return fail(EXIT_ERROR, "open " + snapshot + ": no such file or directory");
+    } catch (IOException | RuntimeException e) {
+      deleteQuietly(staging);
+      return fail(EXIT_ERROR, snapshot + ": " + e.getMessage());
+    }
+    ZapLines.info(err, "restored snapshot", Map.of(
+        "path", snapshot.toString(), "wal-dir", member.resolve("raft").toString(), "data-dir", dataDir.toString(),
+        "snap-dir", member.resolve("snap").toString()));
+    return 0;
+  }
+
+  /** A sibling of the data dir, so the final move is a rename on one file system. */
+  private static Path staging(Path dataDir) {
+    Path abs = dataDir.toAbsolutePath().normalize();
+    return abs.resolveSibling("." + abs.getFileName() + ".restoring-" + ProcessHandle.current().pid());
+  }
+
+  private static void deleteQuietly(Path p) {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(p)) {
+      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+    } catch (IOException ignored) {
+      // best effort: a leftover staging dir never becomes a data dir
+    }
+  }
+
+  /** pflag's wording for a command line it rejects. */
+  private static String flagError(CommandLine.ParameterException e) {
+    if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+      String arg = u.getUnmatched().get(0);
+      int eq = arg.indexOf('=');
+      return "unknown flag: " + (eq > 0 ? arg.substring(0, eq) : arg);
+    }
+    return e.getMessage();
+  }
+
+  private int fail(int code, String message) {
+    err.println("Error: " + message);
+    return code;
+  }
+
+  private static final String USAGE = String.join(System.lineSeparator(),
+      "NAME:",
+      "\tsnapshot - Manages Cairn (etcd-compatible) member snapshots",
+      "",
+      "USAGE:",
+      "\tcairn snapshot <subcommand> [flags]",
+      "",
+      "COMMANDS:",
+      "\trestore\tRestores a snapshot (from 'etcdctl snapshot save') into a new data directory",
+      "\tstatus\tGets snapshot status of a given file",
+      "",
+      "RESTORE OPTIONS (as etcdctl 3.4's):",
+      "      --data-dir=\"\"\t\t\t\tPath to the data directory (default: <name>.cairn)",
+      "      --initial-advertise-peer-urls=\"http://localhost:2380\"",
+      "      --initial-cluster=\"default=http://localhost:2380\"",
+      "      --initial-cluster-token=\"etcd-cluster\"",
+      "      --name=\"default\"",
+      "      --skip-hash-check[=false]\tIgnore snapshot integrity hash value",
+      "",
+      "STATUS OPTIONS:",
+      "  -w, --write-out=\"simple\"\tset the output format (fields, json, simple, table)");
+
+  /** etcdctl's zap JSON log lines (level, ts in epoch seconds, caller, msg, then fields). */
+  static final class ZapLines {
+    private ZapLines() {}
+
+    static void info(PrintStream err, String msg, Map<String, Object> fields) {
+      StringBuilder b = new StringBuilder("{\"level\":\"info\",\"ts\":");
+      b.append(String.format(java.util.Locale.ROOT, "%.7f", System.currentTimeMillis() / 1000.0));
+      b.append(",\"caller\":\"cairn/snapshot\",\"msg\":").append(quote(msg));
+      fields.entrySet().stream().sorted(Map.Entry.comparingByKey(fieldOrder())).forEach(e -> {
+        b.append(',').append(quote(e.getKey())).append(':');
+        if (e.getValue() instanceof List<?> list) {
+          b.append(list.stream().map(v -> quote(String.valueOf(v))).collect(Collectors.joining(",", "[", "]")));
+        } else {
+          b.append(quote(String.valueOf(e.getValue())));
+        }
+      });
+      err.println(b.append('}'));
+    }
+
+    /** etcd's field order in these lines. */
+    private static Comparator<String> fieldOrder() {
+      List<String> order = List.of("path", "wal-dir", "data-dir", "snap-dir", "cluster-id", "local-member-id",
+          "added-peer-id", "added-peer-peer-urls");
+      return Comparator.comparingInt(k -> order.indexOf(k) < 0 ? order.size() : order.indexOf(k));
+    }
+
+    private static String quote(String s) {
+      StringBuilder b = new StringBuilder("\"");
+      for (char c : s.toCharArray()) {
+        switch (c) {
+          case '"' -> b.append("\\\"");
+          case '\\' -> b.append("\\\\");
+          case '\n' -> b.append("\\n");
+          case '\t' -> b.append("\\t");
+          default -> {
+            if (c < 0x20) {
+              b.append(String.format("\\u%04x", (int) c));
+            } else {
+              b.append(c);
+            }
+          }
+        }
+      }
+      return b.append('"').toString();
+    }
+  }
+}

@@ -1,0 +1,133 @@
+package io.cairn.it.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.cairn.it.Etcdctl;
+import io.cairn.it.ServerProcess;
+import io.cairn.it.cluster.ClusterProcesses;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Client TLS as reference guide 003 runs etcd for Kubernetes: an https client URL with --cert-file/--key-file,
+ * client certificates required (--client-cert-auth --trusted-ca-file), and etcdctl with --cacert/--cert/--key for
+ * health, reads and writes, and the backup (snapshot save). Run against both servers with the same certificates,
+ * made by the test with openssl (a CA, a server certificate for 127.0.0.1 with a PKCS#1 RSA key as cfssl writes
+ * them, a client certificate).
+ */
+class ClientTlsTest {
+    private static final Duration CMD = Duration.ofSeconds(60);
+
+    static List<ServerProcess.Kind> servers() {
+        return ClusterProcesses.servers();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void guide003WorkflowOverClientTls(ServerProcess.Kind kind) throws Exception {
+        Path dir = ClusterProcesses.dirFor(ClientTlsTest.class, "tls", kind);
+        deleteRecursively(dir);
+        Path pki = dir.resolve("pki");
+        Path otherPki = dir.resolve("other-pki");
+        certificates(pki);
+        certificates(otherPki);
+        int[] ports = ServerProcess.freePorts(2);
+        String endpoint = "https://127.0.0.1:" + ports[0];
+        Path data = dir.resolve("m1").resolve("data");
+        Files.createDirectories(data.getParent());
+        try (ServerProcess server = ServerProcess.withFlags(kind, "m1", data, dir.resolve("m1").resolve(kind.label() + ".log"),
+                ports[0], ports[1], List.of(
+                        "--name", "m1",
+                        "--data-dir", data.toString(),
+                        "--listen-client-urls", endpoint,
+                        "--advertise-client-urls", endpoint,
+                        "--listen-peer-urls", "http://127.0.0.1:" + ports[1],
+                        "--initial-advertise-peer-urls", "http://127.0.0.1:" + ports[1],
+                        "--initial-cluster", "m1=http://127.0.0.1:" + ports[1],
+                        "--cert-file=" + pki.resolve("server.pem"),
+                        "--key-file=" + pki.resolve("server-key.pem"),
+                        "--trusted-ca-file=" + pki.resolve("ca.pem"),
+                        "--client-cert-auth"))) {
+            server.start();
+            Etcdctl ctl = new Etcdctl(endpoint, dir.resolve("work"));
+            String[] tls = {"--cacert=" + pki.resolve("ca.pem"), "--cert=" + pki.resolve("client.pem"),
+                    "--key=" + pki.resolve("client-key.pem")};
+
+            Etcdctl.Result health = ctl.run(with(tls, "endpoint", "health")).ok();
+            // etcdctl 3.4 prints the health lines on stderr
+            assertTrue(health.stderr().startsWith(endpoint + " is healthy: successfully committed proposal: took = "),
+                    health.stdout() + health.stderr());
+            assertEquals("OK\n", ctl.run(with(tls, "put", "/registry/apiregistration.k8s.io/apiservices/v1.apps", "x"))
+                    .ok().stdout());
+            assertEquals("/registry/apiregistration.k8s.io/apiservices/v1.apps\n\n",
+                    ctl.run(with(tls, "get", "/", "--prefix", "--keys-only")).ok().stdout());
+            assertTrue(ctl.run(with(tls, "member", "list")).ok().stdout().contains(", " + endpoint + ", false"));
+            assertTrue(ctl.run(with(tls, "version")).ok().stdout().startsWith("etcdctl version: 3.4.23"));
+
+            // the backup of guide 003, over TLS
+            Path backup = dir.resolve("work").resolve("etcd-snapshot.db");
+            ctl.run(with(tls, "snapshot", "save", backup.toString())).ok();
+            List<String> status = kind == ServerProcess.Kind.CAIRN
+                    ? List.of(Commands.cairn().toString(), "snapshot", "status", backup.toString(), "-w", "json")
+                    : List.of(Etcdctl.BIN, "snapshot", "status", backup.toString(), "-w", "json");
+            Commands.Result st = Commands.run(dir.resolve("work"), CMD, status).expectExit(0);
+            assertTrue(st.stdout().matches("\\{\"hash\":\\d+,\"revision\":2,\"totalKey\":\\d+,\"totalSize\":\\d+}\\n"),
+                    st.stdout());
+
+            // refused: no client certificate, a client certificate from another CA, plain http on the TLS port
+            String[] caOnly = {"--cacert=" + pki.resolve("ca.pem"), "--dial-timeout=2s", "--command-timeout=3s"};
+            assertNotEquals(0, ctl.run(with(caOnly, "get", "foo")).exitCode());
+            String[] foreign = {"--cacert=" + pki.resolve("ca.pem"), "--cert=" + otherPki.resolve("client.pem"),
+                    "--key=" + otherPki.resolve("client-key.pem"), "--dial-timeout=2s", "--command-timeout=3s"};
+            assertNotEquals(0, ctl.run(with(foreign, "get", "foo")).exitCode());
+            Etcdctl plain = new Etcdctl("http://127.0.0.1:" + ports[0], dir.resolve("work"));
+            assertNotEquals(0, plain.run("endpoint", "status", "--dial-timeout=2s", "--command-timeout=3s").exitCode());
+            // and the server still serves a proper client afterwards
+            assertEquals("x\n", ctl.run(with(tls, "get", "/registry/apiregistration.k8s.io/apiservices/v1.apps",
+                    "--print-value-only")).ok().stdout());
+        }
+    }
+
+    private static String[] with(String[] flags, String... args) {
+        List<String> all = new ArrayList<>(List.of(flags));
+        all.addAll(List.of(args));
+        return all.toArray(String[]::new);
+    }
+
+    /** A CA, a server certificate (127.0.0.1, localhost; PKCS#1 RSA key) and a client certificate, with openssl. */
+    private static void certificates(Path pki) throws Exception {
+        Files.createDirectories(pki);
+        Files.writeString(pki.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                + "extendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
+        Files.writeString(pki.resolve("client.ext"), "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
+        openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem",
+                "-days", "30", "-subj", "/CN=cairn-test-ca");
+        for (String who : List.of("server", "client")) {
+            openssl(pki, "genrsa", "-traditional", "-out", who + "-key.pem", "2048");
+            openssl(pki, "req", "-new", "-key", who + "-key.pem", "-out", who + ".csr", "-subj", "/CN=etcd-" + who);
+            openssl(pki, "x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+                    "-CAcreateserial", "-out", who + ".pem", "-days", "30", "-extfile", who + ".ext");
+        }
+        assertTrue(Files.readString(pki.resolve("server-key.pem")).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+    }
+
+    private static void openssl(Path dir, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("openssl"));
+        cmd.addAll(List.of(args));
+        Commands.run(dir, CMD, cmd).expectExit(0);
+    }
+
+    private static void deleteRecursively(Path p) throws java.io.IOException {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+}
