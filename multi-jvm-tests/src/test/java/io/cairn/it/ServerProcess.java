@@ -51,6 +51,10 @@ public final class ServerProcess implements AutoCloseable {
     private final List<String> extraArgs;
     /** When non-null: the complete flag list (replaces the single-member defaults built in {@link #command()}). */
     private final List<String> explicitFlags;
+    /** Address the member's client and peer URLs use (127.0.0.1 unless it runs in a network namespace). */
+    private final String host;
+    /** Prepended to the command, e.g. {@code ip netns exec NS} (which execs, so the pid stays the member's). */
+    private final List<String> commandPrefix;
     private Process process;
     private long readyOffset;
 
@@ -64,11 +68,15 @@ public final class ServerProcess implements AutoCloseable {
         this.peerPort = peerPort;
         this.extraArgs = List.copyOf(extraArgs);
         this.explicitFlags = null;
+        this.host = "127.0.0.1";
+        this.commandPrefix = List.of();
     }
 
-    private ServerProcess(Kind kind, String name, Path dataDir, Path logFile, int clientPort, int peerPort,
-                          List<String> explicitFlags, boolean explicit) {
+    private ServerProcess(Kind kind, String name, Path dataDir, Path logFile, String host, int clientPort,
+                          int peerPort, List<String> explicitFlags, List<String> commandPrefix) {
         this.kind = kind;
+        this.host = host;
+        this.commandPrefix = List.copyOf(commandPrefix);
         this.name = name;
         this.dataDir = dataDir;
         this.logFile = logFile;
@@ -85,7 +93,17 @@ public final class ServerProcess implements AutoCloseable {
      */
     public static ServerProcess withFlags(Kind kind, String name, Path dataDir, Path logFile, int clientPort,
                                           int peerPort, List<String> flags) {
-        return new ServerProcess(kind, name, dataDir, logFile, clientPort, peerPort, flags, true);
+        return new ServerProcess(kind, name, dataDir, logFile, "127.0.0.1", clientPort, peerPort, flags, List.of());
+    }
+
+    /**
+     * Like {@link #withFlags} for a member whose URLs use {@code host}, started through {@code commandPrefix}
+     * (e.g. {@code ip netns exec NS}, which execs the member so signals reach it directly).
+     */
+    public static ServerProcess withFlags(Kind kind, String name, Path dataDir, Path logFile, String host,
+                                          int clientPort, int peerPort, List<String> flags,
+                                          List<String> commandPrefix) {
+        return new ServerProcess(kind, name, dataDir, logFile, host, clientPort, peerPort, flags, commandPrefix);
     }
 
     /** The same member (name, data dir, log, ports, flags) with more flags, e.g. {@code --force-new-cluster}. */
@@ -151,9 +169,10 @@ public final class ServerProcess implements AutoCloseable {
     public Path dataDir() { return dataDir; }
     public Path logFile() { return logFile; }
     /** Endpoint as etcdctl --endpoints wants it (and as etcdctl prints it back). */
-    public String endpoint() { return "127.0.0.1:" + clientPort; }
-    public String clientUrl() { return "http://127.0.0.1:" + clientPort; }
-    public String peerUrl() { return "http://127.0.0.1:" + peerPort; }
+    public String endpoint() { return host + ":" + clientPort; }
+    public String clientUrl() { return "http://" + host + ":" + clientPort; }
+    public String peerUrl() { return "http://" + host + ":" + peerPort; }
+    public String host() { return host; }
 
     public long pid() {
         return process.pid();
@@ -169,7 +188,7 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     List<String> command() {
-        List<String> cmd = new ArrayList<>();
+        List<String> cmd = new ArrayList<>(commandPrefix);
         if (kind == Kind.ETCD) {
             cmd.add(System.getProperty("etcd.bin", "/usr/bin/etcd"));
         } else {
@@ -317,7 +336,7 @@ public final class ServerProcess implements AutoCloseable {
 
     private boolean portOpen() {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", clientPort), 200);
+            s.connect(new InetSocketAddress(host, clientPort), 200);
             return true;
         } catch (IOException e) {
             return false;

@@ -101,6 +101,7 @@ final class CandidateRole extends RoleBehavior {
   @Override
   Behavior<Object> onTick() {
     core.clock.tick();
+    core.expireLeaderlessProposals();
     if (core.clock.timedOut()) {
       return campaign(); // split vote or lost messages: start over with a pre-vote (etcd)
     }

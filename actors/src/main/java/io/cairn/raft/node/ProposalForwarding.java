@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Proposals on a node that is not the leader: buffered (bounded) and forwarded to the leader in batches
- * (etcd forwards MsgProp to its leader); with no leader known they wait until one is.
+ * (etcd forwards MsgProp to its leader); with no leader known they wait until one is, for at most two
+ * election timeouts ({@link RaftCore#expireLeaderlessProposals}).
  */
 final class ProposalForwarding {
 

@@ -276,6 +276,7 @@ final class RaftCore {
   void markDurable(long lastIndex, long lastTerm) {
     if (lastIndex > durableIndex && matchTerm(lastIndex, lastTerm)) {
       durableIndex = lastIndex;
+      deliverCommitted(); // committed entries may have waited for our own copy
     }
   }
 
@@ -325,9 +326,38 @@ final class RaftCore {
       return false;
     }
     commitIndex = newCommitIndex;
-    delivery.deliverUpTo(commitIndex);
+    deliverCommitted();
     publishStatus();
     return true;
+  }
+
+  /**
+   * Hands over what is committed and also durable in this member's own log (etcd raft's Ready contract:
+   * entries are persisted before they are applied). A follower learns the commit index before its own
+   * append of those entries is durable; applying them earlier lets the store's applied index, which
+   * restart trusts as committed, get ahead of the journal — past a suffix truncation still in flight — so
+   * a restarted member would take a stale entry for a committed one and could never be repaired.
+   */
+  private void deliverCommitted() {
+    delivery.deliverUpTo(Math.min(commitIndex, durableIndex));
+  }
+
+  /**
+   * Proposals that waited for a leader longer than two election timeouts are dropped (their clients get the
+   * member's proposal timeout). etcd drops a proposal at once when no leader is known; waiting out one
+   * election is kinder, but a proposal must not enter the log long after its client gave up on it: applied
+   * then, it would silently overwrite what the client wrote since. Called on every tick of a non-leader.
+   */
+  void expireLeaderlessProposals() {
+    proposals.tick();
+    if (leaderId != 0) {
+      return; // forwarded as they come
+    }
+    int dropped = proposals.dropOlderThan(2L * settings.electionTicks());
+    if (dropped > 0) {
+      RAFT_LOG.warn("{} dropped {} proposals that waited {} ticks without a leader",
+          idHex, dropped, 2L * settings.electionTicks());
+    }
   }
 
   // --- messages -------------------------------------------------------------------------------------------

@@ -47,6 +47,7 @@ final class RaftTestCluster {
   final Map<Long, RaftNodeStatus> statuses = new ConcurrentHashMap<>();
   /** Every (term → leaders) ever reported: Election Safety says at most one per term (Raft §5.2). */
   final Map<Long, Set<Long>> leadersByTerm = new ConcurrentHashMap<>();
+  private final Map<Long, ActorRef<Object>> appliers = new LinkedHashMap<>();
   /** Messages each node has started to process (self-messages included), counted by an interceptor. */
   private final Map<Long, AtomicLong> received = new ConcurrentHashMap<>();
 
@@ -93,11 +94,17 @@ final class RaftTestCluster {
       InMemoryRaftLogStore store = new InMemoryRaftLogStore();
       List<CommittedEntry> appliedEntries = new CopyOnWriteArrayList<>();
       long nodeId = id;
-      ActorRef<Committed> applier = kit.spawn(Behaviors.receiveMessage(c -> {
-        appliedEntries.addAll(c.entries());
-        applyHook.accept(nodeId, c);
+      ActorRef<Object> applierRef = kit.spawn(Behaviors.receiveMessage(m -> {
+        if (m instanceof Committed c) {
+          appliedEntries.addAll(c.entries());
+          applyHook.accept(nodeId, c);
+        } else if (m instanceof ApplierBarrier barrier) {
+          barrier.replyTo().tell(barrier);
+        }
         return Behaviors.same();
       }), "applier-" + seq + "-" + id);
+      appliers.put(id, applierRef);
+      ActorRef<Committed> applier = applierRef.narrow();
       long memberId = id;
       RaftStatusSink sink = status -> {
         statuses.put(memberId, status);
@@ -226,6 +233,18 @@ final class RaftTestCluster {
       }
       return null;
     });
+  }
+
+  private record ApplierBarrier(ActorRef<Object> replyTo) {}
+
+  /**
+   * Waits until member id's applier processed everything handed to it so far: whatever the node handed over
+   * before a status the test observed has been added to {@link #appliedEntries} when this returns.
+   */
+  void awaitApplierIdle(long id) {
+    TestProbe<Object> probe = kit.createTestProbe();
+    appliers.get(id).tell(new ApplierBarrier(probe.getRef()));
+    probe.expectMessageClass(ApplierBarrier.class, AWAIT);
   }
 
   void awaitCommit(long id, long index) {
