@@ -183,11 +183,12 @@ public final class Applier extends AbstractBehavior<Object> {
       if (batch.lastTerm() != persistedTerm) {
         tx.putMeta(META_TERM, ByteBuffer.allocate(8).putLong(batch.lastTerm()).array());
       }
-      // The durability point: nothing of this batch is acknowledged before it. With Raft the committed entries
-      // are already fsynced in the Raft log (a quorum's), so this fsync is redundant: a crash could be recovered
-      // by re-applying from the log after the store's applied index. Kept (safe) until the benchmark issue
-      // measures it; dropping it needs the log to keep every entry above the store's durable applied index.
-      tx.commit(batch.lastIndex(), true);
+      // Written unsynced: readers see it at once, and the clients are answered before the store's fsync. That
+      // is safe because committed entries are already fsynced in the Raft log (a quorum's): after a power loss
+      // the store restarts at its durable applied index and the entries above it are applied again from the
+      // log. The rule that makes this hold: the log is compacted only up to what the store has synced, so the
+      // applied index reaches the Raft node (appliedSink) only after syncAndRelease below.
+      tx.commit(batch.lastIndex(), false);
     } catch (RuntimeException fatal) {
       // etcd panics when the backend cannot commit; the member cannot go on with a store in doubt.
       LOG.error("applying entries {}..{} failed; the applier stops", batch.firstIndex(), batch.lastIndex(), fatal);
@@ -199,7 +200,6 @@ public final class Applier extends AbstractBehavior<Object> {
     persistedTerm = batch.lastTerm();
     alarmState.replace(alarms);
     appliedIndex.advance(batch.lastIndex());
-    appliedSink.accept(batch.lastIndex()); // durable: the log may forget it (Raft §7, etcd's triggerSnapshot)
     for (Outcome o : outcomes) {
       if (o.error != null) {
         registry.fail(o.id, o.error);
@@ -216,7 +216,23 @@ public final class Applier extends AbstractBehavior<Object> {
         listener.leaseRevoked(c.leaseId);
       }
     }
+    syncAndRelease(batch);
     return this;
+  }
+
+  /**
+   * The store's durability point for this batch, before the next batch is written (see MvccStore.sync); only
+   * then may the Raft log forget the batch's entries (Raft §7, etcd's triggerSnapshot).
+   */
+  private void syncAndRelease(Committed batch) {
+    try {
+      store.sync();
+    } catch (RuntimeException fatal) {
+      // etcd panics when the backend cannot commit. The answered entries are durable in the Raft log.
+      LOG.error("syncing the store at index {} failed; the applier stops", batch.lastIndex(), fatal);
+      throw fatal;
+    }
+    appliedSink.accept(batch.lastIndex());
   }
 
   private Outcome applyEntry(
