@@ -155,6 +155,11 @@ for round in $(seq 1 "$rounds"); do
       echo "round=$round system=$system scenario=peak-rss-m$((i + 1)) metric=rss_mb rss_mb=$((hwm / 1024))" >> "$results"
     done
     stop_cluster
+    # Cairn members log their batching counters when they stop (raft log entries per append, store entries per fsync).
+    for i in 1 2 3; do
+      b="$(grep -ho 'batching: .*' "$dir/m$i/server.log" 2>/dev/null | tail -1 || true)"
+      [ -n "$b" ] && echo "round=$round system=$system member=m$i $b" >> "$out/batching.txt"
+    done
   done
 done
 

@@ -20,6 +20,7 @@ import io.cairn.api.internal.MemberAttributes;
 import io.cairn.persistence.mvcc.ApplyBatch;
 import io.cairn.persistence.mvcc.MvccException;
 import io.cairn.persistence.mvcc.MvccStore;
+import io.cairn.raft.log.BatchingStats;
 import io.cairn.raft.Committed;
 import io.cairn.raft.CommittedEntry;
 import io.cairn.api.raft.SnapshotMeta;
@@ -227,6 +228,7 @@ public final class Applier extends AbstractBehavior<Object> {
   private void syncAndRelease(Committed batch) {
     try {
       store.sync();
+      BatchingStats.storeBatch(batch.entries().size());
     } catch (RuntimeException fatal) {
       // etcd panics when the backend cannot commit. The answered entries are durable in the Raft log.
       LOG.error("syncing the store at index {} failed; the applier stops", batch.lastIndex(), fatal);
