@@ -10,6 +10,7 @@
 #   --rounds N     rounds of (Cairn, etcd); default 3
 #   --out DIR      where results go; default bench/target/ab-<timestamp>
 #   --quick        about a tenth of the requests (a smoke run, figures are not comparable with full runs)
+# Each system gets the same unmeasured warm-up (puts and serializable ranges) before its scenarios.
 #   --only SYS     run one system only (no ratios); for profiling
 #   --scenarios L  comma-separated subset of the scenario names below
 # Environment: CAIRN_JAVA_OPTS is passed to the Cairn members (bin/cairn); ETCD_BIN (default /usr/bin/etcd).
@@ -60,9 +61,9 @@ bench="$root/bin/cairn"
 scenario_defs=(
   "put-1c1conn|p50_ms|--target-leader --conns 1 --clients 1 put --total $((200 * scale)) --val-size 256 --key-space-size 100000 --sequential-keys"
   "put-100c10conn|rps|--target-leader --conns 10 --clients 100 put --total $((1500 * scale)) --val-size 256 --key-space-size 100000 --sequential-keys"
-  "put-1000c100conn|rps|--target-leader --conns 100 --clients 1000 put --total $((2500 * scale)) --val-size 256 --key-space-size 100000 --sequential-keys"
+  "put-1000c100conn|rps|--target-leader --conns 100 --clients 1000 put --total $((2000 * scale)) --val-size 256 --key-space-size 100000 --sequential-keys"
   "range-l-100c|rps|--conns 10 --clients 100 range bench-range-key --consistency l --total $((2000 * scale))"
-  "range-s-100c|rps|--conns 10 --clients 100 range bench-range-key --consistency s --total $((3000 * scale))"
+  "range-s-100c|rps|--conns 10 --clients 100 range bench-range-key --consistency s --total $((2500 * scale))"
   "watch-100w|p99_ms|--conns 10 watch-latency --streams 10 --watchers-per-stream 10 --total $((50 * scale)) --rate 100"
   "txn-put-100c|rps|--target-leader --conns 10 --clients 100 txn-put --total $((1000 * scale)) --val-size 256 --key-space-size 100000"
   "lease-keepalive-100c|rps|--conns 10 --clients 100 lease-keepalive --total $((2000 * scale))"
@@ -142,6 +143,12 @@ for round in $(seq 1 "$rounds"); do
     echo "== round $round: $system" >&2
     start_cluster "$system" "$dir"
     ETCDCTL_API=3 etcdctl --endpoints="$endpoints" put bench-range-key "$value256" >/dev/null
+    # Warm-up, the same for both systems and not measured: a JVM member compiles its hot paths in the first
+    # seconds of load, and a fresh Go member fills its caches; the scenarios measure steady state.
+    "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 put --total $((500 * scale)) \
+      --val-size 256 --key-space-size 100000 > "$dir/warmup.txt" 2>&1 || true
+    "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 range bench-range-key \
+      --consistency s --total $((500 * scale)) >> "$dir/warmup.txt" 2>&1 || true
     for def in "${selected[@]}"; do
       IFS='|' read -r name metric args <<< "$def"
       # shellcheck disable=SC2086 # args is a list of arguments, split on purpose
