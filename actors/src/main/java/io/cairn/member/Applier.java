@@ -20,6 +20,7 @@ import io.cairn.api.internal.MemberAttributes;
 import io.cairn.persistence.mvcc.ApplyBatch;
 import io.cairn.persistence.mvcc.MvccException;
 import io.cairn.persistence.mvcc.MvccStore;
+import io.cairn.raft.log.BatchingStats;
 import io.cairn.raft.Committed;
 import io.cairn.raft.CommittedEntry;
 import io.cairn.api.raft.SnapshotMeta;
@@ -220,11 +221,12 @@ public final class Applier extends AbstractBehavior<Object> {
       if (batch.lastTerm() != persistedTerm) {
         tx.putMeta(META_TERM, ByteBuffer.allocate(8).putLong(batch.lastTerm()).array());
       }
-      // The durability point: nothing of this batch is acknowledged before it. With Raft the committed entries
-      // are already fsynced in the Raft log (a quorum's), so this fsync is redundant: a crash could be recovered
-      // by re-applying from the log after the store's applied index. Kept (safe) until the benchmark issue
-      // measures it; dropping it needs the log to keep every entry above the store's durable applied index.
-      tx.commit(batch.lastIndex(), true);
+      // Written unsynced: readers see it at once, and the clients are answered before the store's fsync. That
+      // is safe because committed entries are already fsynced in the Raft log (a quorum's): after a power loss
+      // the store restarts at its durable applied index and the entries above it are applied again from the
+      // log. The rule that makes this hold: the log is compacted only up to what the store has synced, so the
+      // applied index reaches the Raft node (appliedSink) only after syncAndRelease below.
+      tx.commit(batch.lastIndex(), false);
     } catch (RuntimeException fatal) {
       // etcd panics when the backend cannot commit; the member cannot go on with a store in doubt.
       LOG.error("applying entries {}..{} failed; the applier stops", batch.firstIndex(), batch.lastIndex(), fatal);
@@ -241,9 +243,6 @@ public final class Applier extends AbstractBehavior<Object> {
       listener.membershipChanged(configuration[0]);
     }
     appliedIndex.advance(batch.lastIndex());
-    // durable: the log may forget it (Raft §7, etcd's triggerSnapshot); a new configuration takes effect
-    appliedSink.applied(batch.lastIndex(),
-        reconfigured ? Membership.configuration(configuration[0].members()) : null);
     for (Outcome o : outcomes) {
       if (o.error != null) {
         registry.fail(o.id, o.error);
@@ -260,6 +259,7 @@ public final class Applier extends AbstractBehavior<Object> {
         listener.leaseRevoked(c.leaseId);
       }
     }
+    syncAndRelease(batch, reconfigured ? configuration[0] : null);
     return this;
   }
 
@@ -290,6 +290,24 @@ public final class Applier extends AbstractBehavior<Object> {
     return Map.of(
         ClusterBootstrap.META_CLUSTER_ID, ByteBuffer.allocate(8).putLong(identity.clusterId()).array(),
         ClusterBootstrap.META_MEMBER_ID, ByteBuffer.allocate(8).putLong(identity.memberId()).array());
+  }
+
+  /**
+   * The store's durability point for this batch, before the next batch is written (see MvccStore.sync); only
+   * then may the Raft log forget the batch's entries (Raft §7, etcd's triggerSnapshot).
+   */
+  private void syncAndRelease(Committed batch, MembershipChanges.State newConfiguration) {
+    try {
+      store.sync();
+      BatchingStats.storeBatch(batch.entries().size());
+    } catch (RuntimeException fatal) {
+      // etcd panics when the backend cannot commit. The answered entries are durable in the Raft log.
+      LOG.error("syncing the store at index {} failed; the applier stops", batch.lastIndex(), fatal);
+      throw fatal;
+    }
+    // durable: the log may forget it (Raft §7, etcd's triggerSnapshot); a new configuration takes effect
+    appliedSink.applied(batch.lastIndex(),
+        newConfiguration != null ? Membership.configuration(newConfiguration.members()) : null);
   }
 
   private Outcome applyEntry(

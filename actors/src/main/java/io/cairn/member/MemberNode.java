@@ -23,6 +23,7 @@ import io.cairn.api.raft.HardState;
 import io.cairn.api.raft.SnapshotMeta;
 import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.raft.LogCommand;
+import io.cairn.raft.log.BatchingStats;
 import io.cairn.raft.log.PersistentRaftLog;
 import io.cairn.raft.node.RaftNode;
 import io.cairn.raft.node.RaftNodeStatus;
@@ -677,6 +678,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
         SERVER_LOG.warn("the member's actors did not stop in time: {}", e.toString());
       }
     }
+    SERVER_LOG.info("{}", BatchingStats.summary());
     store.close();
   }
 }

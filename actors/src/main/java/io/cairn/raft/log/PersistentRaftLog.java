@@ -109,6 +109,7 @@ public final class PersistentRaftLog implements RaftLogStore {
    */
   @Override
   public CompletionStage<Void> append(List<Entry> entries) {
+    BatchingStats.logAppend(entries.size());
     return change(() -> changes.append(entries), false);
   }
 

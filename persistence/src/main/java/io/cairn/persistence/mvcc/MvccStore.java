@@ -60,10 +60,14 @@ public final class MvccStore implements AutoCloseable {
     adopt(db, recovered);
   }
 
+  /** The applied index as of the last fsync: what survives a power loss. */
+  private volatile long syncedAppliedIndex;
+
   /** Takes db and its recovered state as the store's content (open, or installSnapshot under the lock). */
   private void adopt(DB newDb, Recovery.Result recovered) {
     this.db = newDb;
     this.state = recovered.state();
+    this.syncedAppliedIndex = recovered.state().appliedIndex; // read back from disk
     this.compactor =
         new Compactor(
             newDb,
@@ -101,6 +105,14 @@ public final class MvccStore implements AutoCloseable {
   /** The revision of the last applied change (1 on an empty store, as etcd). */
   public long currentRevision() {
     return state.currentRev;
+  }
+
+  /**
+   * The applied index of the last batch made durable (committed with sync, or covered by {@link #sync}, or
+   * read back from disk): after a power loss the store reopens at least here.
+   */
+  public long syncedAppliedIndex() {
+    return syncedAppliedIndex;
   }
 
   /** The last compacted revision, 0 when never compacted. */
@@ -521,6 +533,9 @@ public final class MvccStore implements AutoCloseable {
         wb.put(LevelDbKeys.APPLIED_INDEX, LevelDbKeys.longBytes(appliedIndex));
         wb.put(LevelDbKeys.CURRENT_REV, LevelDbKeys.longBytes(o.currentRevision()));
         db.write(wb, new WriteOptions().sync(sync));
+        if (sync) {
+          syncedAppliedIndex = appliedIndex;
+        }
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -531,6 +546,25 @@ public final class MvccStore implements AutoCloseable {
       }
     } finally {
       batchClosed(batch);
+      g.unlock();
+    }
+  }
+
+  /**
+   * Makes every batch committed so far durable (one fsync of LevelDB's write-ahead log, through an empty
+   * synced write). The applier commits a batch unsynced, answers its clients, then calls this before it
+   * writes the next batch, so the fsync is off the clients' path but a batch never follows an unsynced one
+   * into a new LevelDB log file (which would leave a hole after a power loss).
+   */
+  public void sync() {
+    Lock g = enter();
+    try (WriteBatch empty = db.createWriteBatch()) {
+      long applied = state.appliedIndex;
+      db.write(empty, new WriteOptions().sync(true));
+      syncedAppliedIndex = applied;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
       g.unlock();
     }
   }
