@@ -110,7 +110,7 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess withMoreFlags(String... more) {
         List<String> flags = new ArrayList<>(explicitFlags != null ? explicitFlags : command().subList(1, command().size()));
         flags.addAll(List.of(more));
-        return new ServerProcess(kind, name, dataDir, logFile, clientPort, peerPort, flags, true);
+        return new ServerProcess(kind, name, dataDir, logFile, host, clientPort, peerPort, flags, commandPrefix);
     }
 
     /** A fresh member (data dir wiped) of the given kind. */
