@@ -4,6 +4,7 @@ import akka.NotUsed;
 import akka.actor.ActorSystem;
 import akka.grpc.GrpcServiceException;
 import akka.grpc.Trailers;
+import akka.grpc.internal.MissingParameterException;
 import akka.japi.pf.PFBuilder;
 import akka.stream.javadsl.Source;
 import io.cairn.member.EtcdException;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcErrors {
   private static final Logger log = LoggerFactory.getLogger(GrpcErrors.class);
+  /** etcd's rpctypes.ErrGRPCCanceled, what etcd answers a call its client cancelled (context.Canceled). */
+  static final String CANCELLED_MESSAGE = "etcdserver: request canceled";
 
   private GrpcErrors() {}
 
@@ -43,6 +46,13 @@ public final class GrpcErrors {
     }
     if (cause instanceof StatusRuntimeException status) {
       return new GrpcServiceException(status.getStatus());
+    }
+    if (cause instanceof MissingParameterException) {
+      // Akka gRPC's unary request stream ended without a message: the client cancelled (RST_STREAM) before
+      // its request arrived, typically after its own deadline. Not a server fault: etcd (grpc-go) answers a
+      // cancelled call with CANCELLED, and the client is gone anyway, so no error log either.
+      log.debug("unary call cancelled before its request arrived");
+      return new GrpcServiceException(Status.CANCELLED.withDescription(CANCELLED_MESSAGE));
     }
     if (cause instanceof UnsupportedOperationException) {
       // As Akka gRPC's default mapper: a not-yet-implemented operation is UNIMPLEMENTED, not a server fault.

@@ -43,6 +43,26 @@ class GrpcErrorsTest {
     assertEquals("boom", status.getDescription());
   }
 
+  /** A unary call cancelled by its client before the request arrived: CANCELLED, and no error logged. */
+  @Test
+  void aCallCancelledBeforeItsRequestIsAnsweredQuietly() {
+    ch.qos.logback.classic.Logger logger =
+        (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(GrpcErrors.class);
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+        new ch.qos.logback.core.read.ListAppender<>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      Status status = GrpcErrors.toStatusException(new akka.grpc.internal.MissingParameterException()).getStatus();
+      assertEquals(Status.Code.CANCELLED, status.getCode());
+      assertEquals("etcdserver: request canceled", status.getDescription());
+      assertTrue(appender.list.stream().noneMatch(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN)),
+          "logged: " + appender.list);
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
   @Test
   void mappedExceptionsPassThrough() {
     GrpcServiceException mapped = new GrpcServiceException(Status.UNAVAILABLE.withDescription("x"));
