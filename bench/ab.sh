@@ -6,13 +6,14 @@
 # A B A B ... (only one system runs at a time), records each member's peak RSS (VmHWM) after the suite, and
 # prints a table: Cairn and etcd medians, and the median of the per-round ratios.
 #
-# Usage: bench/ab.sh [--rounds N] [--out DIR] [--quick] [--only cairn|etcd] [--scenarios a,b,...]
+# Usage: bench/ab.sh [--rounds N] [--out DIR] [--quick] [--only cairn|etcd] [--scenarios a,b,...] [--no-warmup]
 #   --rounds N     rounds of (Cairn, etcd); default 3
 #   --out DIR      where results go; default bench/target/ab-<timestamp>
 #   --quick        about a tenth of the requests (a smoke run, figures are not comparable with full runs)
-# Each system gets the same unmeasured warm-up (puts and serializable ranges) before its scenarios.
 #   --only SYS     run one system only (no ratios); for profiling
 #   --scenarios L  comma-separated subset of the scenario names below
+#   --no-warmup    skip the warm-up (e.g. to read one scenario's batching counters from the member logs)
+# Each system gets the same unmeasured warm-up (puts and serializable ranges) before its scenarios.
 # Environment: CAIRN_JAVA_OPTS is passed to the Cairn members (bin/cairn); ETCD_BIN (default /usr/bin/etcd).
 # Build first: mvn -q -B -DskipTests package
 set -euo pipefail
@@ -23,6 +24,7 @@ out=""
 scale=10
 only=""
 scenarios_filter=""
+warmup=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -30,11 +32,12 @@ while [ $# -gt 0 ]; do
     --out) out="$2"; shift 2 ;;
     --out=*) out="${1#*=}"; shift ;;
     --quick) scale=1; shift ;;
+    --no-warmup) warmup=0; shift ;;
     --only) only="$2"; shift 2 ;;
     --only=*) only="${1#*=}"; shift ;;
     --scenarios) scenarios_filter="$2"; shift 2 ;;
     --scenarios=*) scenarios_filter="${1#*=}"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "ab.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -145,10 +148,12 @@ for round in $(seq 1 "$rounds"); do
     ETCDCTL_API=3 etcdctl --endpoints="$endpoints" put bench-range-key "$value256" >/dev/null
     # Warm-up, the same for both systems and not measured: a JVM member compiles its hot paths in the first
     # seconds of load, and a fresh Go member fills its caches; the scenarios measure steady state.
-    "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 put --total $((500 * scale)) \
-      --val-size 256 --key-space-size 100000 > "$dir/warmup.txt" 2>&1 || true
-    "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 range bench-range-key \
-      --consistency s --total $((500 * scale)) >> "$dir/warmup.txt" 2>&1 || true
+    if [ "$warmup" = 1 ]; then
+      "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 put --total $((500 * scale)) \
+        --val-size 256 --key-space-size 100000 > "$dir/warmup.txt" 2>&1 || true
+      "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 range bench-range-key \
+        --consistency s --total $((500 * scale)) >> "$dir/warmup.txt" 2>&1 || true
+    fi
     for def in "${selected[@]}"; do
       IFS='|' read -r name metric args <<< "$def"
       # shellcheck disable=SC2086 # args is a list of arguments, split on purpose

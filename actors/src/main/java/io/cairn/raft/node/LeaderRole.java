@@ -194,12 +194,29 @@ final class LeaderRole extends RoleBehavior {
     return this;
   }
 
+  /**
+   * Group commit, as etcd's Ready loop and SOFAJRaft's batching: while an append of ours is still being
+   * fsynced, proposals wait in the buffer and go out together when it is durable (onAppendPersisted) — one
+   * journal write and one AppendEntries per follower for all of them. A full batch goes at once; an idle
+   * leader appends a proposal as soon as it arrives.
+   */
   @Override
   Behavior<Object> onFlush() {
+    if (!appendInFlight()) {
+      flushProposals();
+    }
+    return this;
+  }
+
+  private boolean appendInFlight() {
+    return core.durableIndex < core.log.lastIndex();
+  }
+
+  private void flushProposals() {
+    // During a leadership transfer proposals are held (etcd drops them; here they wait for the outcome).
     while (transferee == 0 && !core.proposals.isEmpty()) {
       appendLocally(core.proposals.nextBatch());
     }
-    return this;
   }
 
   private void appendLocally(List<ByteString> payloads) {
@@ -223,6 +240,9 @@ final class LeaderRole extends RoleBehavior {
   @Override
   Behavior<Object> onAppendPersisted(RaftNode.AppendPersisted persisted) {
     maybeCommit(); // the leader's own durable index moved
+    if (!appendInFlight()) {
+      flushProposals(); // what queued during the fsync becomes the next append
+    }
     return this;
   }
 

@@ -279,6 +279,41 @@ class RaftReplicationTest {
     cluster.stop();
   }
 
+  /**
+   * Group commit: proposals that arrive while the leader's own append is being fsynced wait and become one
+   * append (one journal write, one AppendEntries per follower) once it is durable.
+   */
+  @Test
+  void proposalsDuringTheLeadersFsyncBecomeOneAppend() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.awaitCommit(1, 1);
+    long before = cluster.inspect(1).lastIndex();
+    cluster.store(1).holdAppends();
+    cluster.propose(1, 1);
+    TestProbe<Object> probe = KIT.createTestProbe();
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertEquals(1, cluster.store(1).heldAppendCount());
+      return null;
+    });
+    for (long id = 2; id <= 6; id++) {
+      cluster.propose(1, id);
+    }
+    // Inspect queues behind the five proposals: they were handled, and none was appended during the fsync.
+    assertEquals(before + 1, cluster.inspect(1).lastIndex());
+    assertEquals(1, cluster.store(1).heldAppendCount());
+
+    cluster.store(1).releaseAppends(1);
+    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+      assertEquals(before + 6, cluster.inspect(1).lastIndex());
+      return null;
+    });
+    assertEquals(1, cluster.store(1).heldAppendCount(), "the five waiting proposals went as one append");
+    cluster.store(1).releaseAll();
+    cluster.awaitApplied(List.of(1L, 2L, 3L, 4L, 5L, 6L), 1, 2, 3);
+    cluster.stop();
+  }
+
   static void awaitDelivered(RaftTestCluster cluster, Predicate<RaftMessage> filter) {
     TestProbe<Object> probe = KIT.createTestProbe();
     probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
