@@ -98,9 +98,8 @@ final class FollowerRole extends RoleBehavior {
     long prevIndex = append.getPrevLogIndex();
     RaftNode.FollowerAck ack = new RaftNode.FollowerAck(core.term, from, append.getReadContext());
     if (prevIndex < core.commitIndex) {
-      // Everything up to our commit index matches any leader's log (Leader Completeness, §5.4); claim only
-      // what is durable here too, or a crash could leave us behind the match index the leader keeps for us.
-      respond(from, true, Math.min(core.commitIndex, core.durableIndex), 0, append.getReadContext());
+      // Everything up to our commit index matches any leader's log (Leader Completeness, §5.4).
+      respond(from, true, core.commitIndex, 0, append.getReadContext());
       return;
     }
     if (!core.matchTerm(prevIndex, append.getPrevLogTerm())) {

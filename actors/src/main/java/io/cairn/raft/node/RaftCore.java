@@ -276,7 +276,6 @@ final class RaftCore {
   void markDurable(long lastIndex, long lastTerm) {
     if (lastIndex > durableIndex && matchTerm(lastIndex, lastTerm)) {
       durableIndex = lastIndex;
-      deliverCommitted(); // committed entries may have waited for our own copy
     }
   }
 
@@ -326,20 +325,9 @@ final class RaftCore {
       return false;
     }
     commitIndex = newCommitIndex;
-    deliverCommitted();
+    delivery.deliverUpTo(commitIndex);
     publishStatus();
     return true;
-  }
-
-  /**
-   * Hands over what is committed and also durable in this member's own log (etcd raft's Ready contract:
-   * entries are persisted before they are applied). A follower learns the commit index before its own
-   * append of those entries is durable; applying them earlier lets the store's applied index, which
-   * restart trusts as committed, get ahead of the journal — past a suffix truncation still in flight — so
-   * a restarted member would take a stale entry for a committed one and could never be repaired.
-   */
-  private void deliverCommitted() {
-    delivery.deliverUpTo(Math.min(commitIndex, durableIndex));
   }
 
   /**
