@@ -186,6 +186,8 @@ public final class Applier extends AbstractBehavior<Object> {
       ownIdentityMeta().forEach(own::putMeta);
       own.commit(index, true);
     }
+    // The snapshot's configuration is newer than what a fresh member was bootstrapped with: never write that over it.
+    pendingMeta = Map.of();
     membership.recover(store);
     persistedTerm = readTerm(store);
     alarmState.replace(new LinkedHashSet<>(store.alarms()));

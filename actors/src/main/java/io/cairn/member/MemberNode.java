@@ -310,6 +310,15 @@ public final class MemberNode implements MemberApi, AutoCloseable {
             "member-" + self, Props.empty());
     log = logRef.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
     lessor.start();
+    if (!fresh) {
+      // A member removed while it was down learns it from its peers and stops, as etcd's does.
+      List<String> peers = cluster.members().stream().filter(m -> m.id() != memberId && !m.peerUrls().isEmpty())
+          .map(m -> m.peerUrls().get(0)).toList();
+      RemoteMembership.watchForRemoval(system, cluster.clusterId(), memberId, peers, () -> {
+        SERVER_LOG.warn("a peer reports this member as removed from cluster {}", clusterHex);
+        removed.complete(null);
+      });
+    }
     publish(fresh);
   }
 

@@ -48,6 +48,44 @@ public final class RemoteMembership {
     system.systemActorOf(behavior, NAME, Props.empty());
   }
 
+  /**
+   * A restarted member asks its peers whether it is still a member (etcd's peers answer a removed member's
+   * messages with 410 Gone, and it stops): onRemoved runs when a peer of the same cluster lists this member as
+   * removed. Stops at the first answer of the cluster; bounded to {@link #FETCH_TIMEOUT} of attempts.
+   */
+  static void watchForRemoval(ActorSystem<?> system, long clusterId, long selfId, List<String> peerUrls,
+      Runnable onRemoved) {
+    if (peerUrls.isEmpty()) {
+      return;
+    }
+    ActorRefResolver resolver = ActorRefResolver.get(system);
+    long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
+    askNext(system, resolver, clusterId, selfId, peerUrls, 0, deadline, onRemoved);
+  }
+
+  private static void askNext(ActorSystem<?> system, ActorRefResolver resolver, long clusterId, long selfId,
+      List<String> peerUrls, int attempt, long deadline, Runnable onRemoved) {
+    if (System.nanoTime() > deadline) {
+      return;
+    }
+    String peer = peerUrls.get(attempt % peerUrls.size());
+    ActorRef<MembershipQuery> ref = resolver.resolveActorRef(PeerAddress.of(peer).akkaAddress() + PATH);
+    AskPattern.<MembershipQuery, MembershipReply>ask(ref,
+            replyTo -> MembershipQuery.newBuilder().setReplyTo(resolver.toSerializationFormat(replyTo)).build(),
+            ASK_TIMEOUT, system.scheduler())
+        .whenComplete((reply, error) -> {
+          if (error == null && reply.getClusterId() == clusterId) {
+            if (reply.getMembers().getRemovedList().contains(selfId)) {
+              onRemoved.run();
+            }
+            return; // the cluster answered
+          }
+          system.scheduler().scheduleOnce(Duration.ofMillis(500),
+              () -> askNext(system, resolver, clusterId, selfId, peerUrls, attempt + 1, deadline, onRemoved),
+              system.executionContext());
+        });
+  }
+
   /** What a member answers. */
   static MembershipReply reply(ClusterInfo cluster, MembershipChanges.State state) {
     return MembershipReply.newBuilder().setClusterId(cluster.clusterId())

@@ -32,10 +32,8 @@ final class ProposalForwarding {
     while (core.leaderId != 0 && !core.proposals.isEmpty()) {
       forwardOneBatch(core);
     }
-    if (core.leaderId != 0 && !core.waitingConfChanges.isEmpty()) {
-      core.send(core.message(core.leaderId, core.term).setForward(
-          ForwardProposals.newBuilder().addAllConfChanges(core.waitingConfChanges)));
-      core.waitingConfChanges.clear();
+    while (core.leaderId != 0 && !core.waitingConfChanges.isEmpty()) {
+      core.forwardConfChange(core.waitingConfChanges.poll(), 1);
     }
   }
 

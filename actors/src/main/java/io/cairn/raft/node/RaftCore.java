@@ -53,6 +53,27 @@ final class RaftCore {
   /** Configuration changes proposed while no leader is known (etcd's ProposeConfChange waits for one). */
   final java.util.ArrayDeque<com.google.protobuf.ByteString> waitingConfChanges = new java.util.ArrayDeque<>();
   static final int MAX_WAITING_CONF_CHANGES = 16;
+  /**
+   * Configuration changes forwarded to the current leader, sent again to the next one if the leader changes (it
+   * may have died with them): a duplicate is harmless, the applier refuses the second as etcd's apply-time
+   * validation does. Each is sent to at most {@link #MAX_CONF_CHANGE_SENDS} leaders.
+   */
+  final java.util.ArrayDeque<ForwardedConfChange> forwardedConfChanges = new java.util.ArrayDeque<>();
+  static final int MAX_CONF_CHANGE_SENDS = 3;
+
+  record ForwardedConfChange(com.google.protobuf.ByteString proposal, int sends) {}
+
+  /** Forwards a configuration change to the known leader and remembers it for a leader change. */
+  void forwardConfChange(com.google.protobuf.ByteString proposal, int sends) {
+    send(message(leaderId, term).setForward(
+        io.cairn.api.raft.ForwardProposals.newBuilder().addConfChanges(proposal)));
+    if (sends < MAX_CONF_CHANGE_SENDS) {
+      if (forwardedConfChanges.size() >= MAX_WAITING_CONF_CHANGES) {
+        forwardedConfChanges.poll();
+      }
+      forwardedConfChanges.add(new ForwardedConfChange(proposal, sends));
+    }
+  }
   long leaderId;
   long commitIndex;
   RaftRole role;
@@ -223,6 +244,16 @@ final class RaftCore {
     leaderId = newLeaderId;
     // Reads forwarded to the old leader will not be answered by the new one.
     forwardedReads.clear();
+    if (newLeaderId != 0 && !forwardedConfChanges.isEmpty()) {
+      // The old leader may have died with them: the new one gets them again.
+      java.util.List<ForwardedConfChange> again = new java.util.ArrayList<>(forwardedConfChanges);
+      forwardedConfChanges.clear();
+      if (newLeaderId == self()) {
+        again.forEach(c -> waitingConfChanges.add(c.proposal()));
+      } else {
+        again.forEach(c -> forwardConfChange(c.proposal(), c.sends() + 1));
+      }
+    }
     if (newLeaderId != 0 && (!proposals.isEmpty() || !waitingConfChanges.isEmpty())) {
       ctx.getSelf().tell(LogCommand.Flush.INSTANCE); // forward what waited for a leader
     }

@@ -55,8 +55,7 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
   /** A configuration change: the leader appends it, others forward it (never buffered while leaderless). */
   Behavior<Object> onProposeConfChange(com.google.protobuf.ByteString proposal) {
     if (core.leaderId != 0) {
-      core.send(core.message(core.leaderId, core.term).setForward(
-          io.cairn.api.raft.ForwardProposals.newBuilder().addConfChanges(proposal)));
+      core.forwardConfChange(proposal, 1);
     } else if (core.waitingConfChanges.size() < RaftCore.MAX_WAITING_CONF_CHANGES) {
       core.waitingConfChanges.add(proposal); // sent once a leader is known; beyond the bound the timeout answers
     }

@@ -66,6 +66,15 @@ class ClusterReconfigurationTest {
         assertTrue(list.lines().stream().allMatch(l -> l.contains(", started, ")), list.stdout());
         assertTrue(list.stdout().contains(", m4, " + cluster.member(added).peerUrl()), list.stdout());
         cluster.ctl(added).run("put", "via-new", "3").ok(); // the new member is a voter and serves writes
+
+        // The removed member comes back on its old data dir: it learns it was removed and stops.
+        ServerProcess old = cluster.member(2);
+        old.launch();
+        await(old.name() + " stops", Duration.ofSeconds(60), () -> old.isAlive() ? "still running" : null);
+        assertEquals(0, old.exitCode(), old.logSinceLaunch());
+        assertTrue(old.logSinceLaunch().contains("the member has been permanently removed from the cluster"),
+                old.logSinceLaunch());
+        assertEquals(3, cluster.ctl(0).run("member", "list").ok().lines().size());
     }
 
     @ParameterizedTest(name = "{0}")
