@@ -439,7 +439,10 @@ class EtcdctlDifferentialTest {
         StringBuilder view = new StringBuilder();
         // the progress bar redraws with \r and terminal escapes and no newline: its last frame shares a line
         // with the first verdict, so verdicts are looked for anywhere in a line
-        java.util.regex.Pattern verdict = java.util.regex.Pattern.compile("(PASS|FAIL)(: .*)?$");
+        // etcdctl 3.4 prints the failing slowest-request and stddev checks with no PASS/FAIL prefix
+        // ("Slowest request took too long: 0.6s", "Stddev too high: 0.2s"), so those are matched bare.
+        java.util.regex.Pattern verdict =
+                java.util.regex.Pattern.compile("((PASS|FAIL)(: .*)?|Slowest request took too long: .*|Stddev too high: .*)$");
         for (String raw : (res.stdout() + res.stderr()).split("[\\r\\n]+")) {
             java.util.regex.Matcher m = verdict.matcher(raw);
             if (!m.find()) continue;
