@@ -37,9 +37,7 @@ final class LeaderRole extends RoleBehavior {
     syncPeers();
     // §5.4.2 / §8: an empty entry of the new term commits everything before it, and lets ReadIndex start.
     appendLocally(List.of(ByteString.EMPTY));
-    if (!core.proposals.isEmpty()) {
-      core.ctx.getSelf().tell(LogCommand.Flush.INSTANCE);
-    }
+    // Proposals buffered before the election go out on the Flush RaftCore.setLeader sent when we became leader.
     while (!core.waitingConfChanges.isEmpty()) {
       onProposeConfChange(core.waitingConfChanges.poll());
     }
@@ -114,7 +112,7 @@ final class LeaderRole extends RoleBehavior {
    */
   @Override
   Behavior<Object> onProposeConfChange(ByteString proposal) {
-    onFlush(); // every proposal queued before it goes first
+    onFlush(); // proposals queued before it go first, unless they wait for our append in flight (group commit)
     ConfChange.Refusal refusal = ConfChange.Refusal.NONE;
     LogEntry entry;
     try {
@@ -240,10 +238,7 @@ final class LeaderRole extends RoleBehavior {
   @Override
   Behavior<Object> onAppendPersisted(RaftNode.AppendPersisted persisted) {
     maybeCommit(); // the leader's own durable index moved
-    if (!appendInFlight()) {
-      flushProposals(); // what queued during the fsync becomes the next append
-    }
-    return this;
+    return onFlush(); // what queued during the fsync becomes the next append
   }
 
   // --- replication ----------------------------------------------------------------------------------------
