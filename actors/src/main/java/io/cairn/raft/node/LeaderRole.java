@@ -39,7 +39,7 @@ final class LeaderRole extends RoleBehavior {
     appendLocally(List.of(ByteString.EMPTY));
     // Proposals buffered before the election go out on the Flush RaftCore.setLeader sent when we became leader.
     while (!core.waitingConfChanges.isEmpty()) {
-      onProposeConfChange(core.waitingConfChanges.poll());
+      onProposeConfChange(core.waitingConfChanges.poll().proposal());
     }
   }
 

@@ -44,6 +44,11 @@ final class ProposalBuffer {
     ticks++;
   }
 
+  /** The ticks counted so far: the clock proposals' ages are measured on. */
+  long ticks() {
+    return ticks;
+  }
+
   /** Drops the proposals that arrived more than maxAgeTicks ticks ago; returns how many. */
   int dropOlderThan(long maxAgeTicks) {
     int dropped = 0;

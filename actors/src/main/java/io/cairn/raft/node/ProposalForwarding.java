@@ -33,7 +33,7 @@ final class ProposalForwarding {
       forwardOneBatch(core);
     }
     while (core.leaderId != 0 && !core.waitingConfChanges.isEmpty()) {
-      core.forwardConfChange(core.waitingConfChanges.poll(), 1);
+      core.forwardConfChange(core.waitingConfChanges.poll());
     }
   }
 

@@ -50,30 +50,44 @@ final class RaftCore {
    * other may be appended until the member has applied it (one change at a time, thesis §4.1).
    */
   long pendingConfIndex;
+  /**
+   * A configuration change and the tick of the proposal clock ({@link ProposalBuffer#ticks}) it was proposed
+   * at: like a proposal, it is forgotten once it is older than {@link #maxProposalWaitTicks}.
+   */
+  record ConfChangeProposal(com.google.protobuf.ByteString proposal, long proposedAtTick) {}
+
   /** Configuration changes proposed while no leader is known (etcd's ProposeConfChange waits for one). */
-  final java.util.ArrayDeque<com.google.protobuf.ByteString> waitingConfChanges = new java.util.ArrayDeque<>();
+  final java.util.ArrayDeque<ConfChangeProposal> waitingConfChanges = new java.util.ArrayDeque<>();
   static final int MAX_WAITING_CONF_CHANGES = 16;
   /**
    * Configuration changes forwarded to the current leader, sent again to the next one if the leader changes (it
    * may have died with them): a duplicate is harmless, the applier refuses the second as etcd's apply-time
-   * validation does. Each is sent to at most {@link #MAX_CONF_CHANGE_SENDS} leaders.
+   * validation does — as long as the change is recent. Its client gives up after the member's request
+   * timeout, and a change applied long after could undo newer ones (a MemberUpdate applied again reverts the
+   * peer URLs a later update set): so each is kept only as long as a leaderless proposal may wait.
    */
-  final java.util.ArrayDeque<ForwardedConfChange> forwardedConfChanges = new java.util.ArrayDeque<>();
-  static final int MAX_CONF_CHANGE_SENDS = 3;
+  final java.util.ArrayDeque<ConfChangeProposal> forwardedConfChanges = new java.util.ArrayDeque<>();
 
-  record ForwardedConfChange(com.google.protobuf.ByteString proposal, int sends) {}
-
-  /** Forwards a configuration change to the known leader and remembers it for a leader change. */
-  void forwardConfChange(com.google.protobuf.ByteString proposal, int sends) {
-    send(message(leaderId, term).setForward(
-        io.cairn.api.raft.ForwardProposals.newBuilder().addConfChanges(proposal)));
-    if (sends < MAX_CONF_CHANGE_SENDS) {
-      if (forwardedConfChanges.size() >= MAX_WAITING_CONF_CHANGES) {
-        forwardedConfChanges.poll();
-      }
-      forwardedConfChanges.add(new ForwardedConfChange(proposal, sends));
+  /** A non-leader's configuration change: forwarded to the known leader, else waits (bounded) for one. */
+  void proposeConfChange(com.google.protobuf.ByteString proposal) {
+    ConfChangeProposal change = new ConfChangeProposal(proposal, proposals.ticks());
+    if (leaderId != 0) {
+      forwardConfChange(change);
+    } else if (waitingConfChanges.size() < MAX_WAITING_CONF_CHANGES) {
+      waitingConfChanges.add(change); // sent once a leader is known; beyond the bound the timeout answers
     }
   }
+
+  /** Forwards a configuration change to the known leader and remembers it for a leader change. */
+  void forwardConfChange(ConfChangeProposal change) {
+    send(message(leaderId, term).setForward(
+        io.cairn.api.raft.ForwardProposals.newBuilder().addConfChanges(change.proposal())));
+    if (forwardedConfChanges.size() >= MAX_WAITING_CONF_CHANGES) {
+      forwardedConfChanges.poll();
+    }
+    forwardedConfChanges.add(change);
+  }
+
   long leaderId;
   long commitIndex;
   RaftRole role;
@@ -246,12 +260,12 @@ final class RaftCore {
     forwardedReads.clear();
     if (newLeaderId != 0 && !forwardedConfChanges.isEmpty()) {
       // The old leader may have died with them: the new one gets them again.
-      java.util.List<ForwardedConfChange> again = new java.util.ArrayList<>(forwardedConfChanges);
+      java.util.List<ConfChangeProposal> again = new java.util.ArrayList<>(forwardedConfChanges);
       forwardedConfChanges.clear();
       if (newLeaderId == self()) {
-        again.forEach(c -> waitingConfChanges.add(c.proposal()));
+        waitingConfChanges.addAll(again);
       } else {
-        again.forEach(c -> forwardConfChange(c.proposal(), c.sends() + 1));
+        again.forEach(this::forwardConfChange);
       }
     }
     if (newLeaderId != 0 && (!proposals.isEmpty() || !waitingConfChanges.isEmpty())) {
@@ -365,18 +379,29 @@ final class RaftCore {
    * Proposals that waited for a leader longer than two election timeouts are dropped (their clients get the
    * member's proposal timeout). etcd drops a proposal at once when no leader is known; waiting out one
    * election is kinder, but a proposal must not enter the log long after its client gave up on it: applied
-   * then, it would silently overwrite what the client wrote since. Called on every tick of a non-leader.
+   * then, it would silently overwrite what the client wrote since. Configuration changes age alike, waiting
+   * or forwarded (kept for a resend to the next leader). Called on every tick of a non-leader.
    */
   void expireLeaderlessProposals() {
     proposals.tick();
+    long oldestKept = proposals.ticks() - maxProposalWaitTicks();
+    forwardedConfChanges.removeIf(c -> c.proposedAtTick() < oldestKept);
     if (leaderId != 0) {
       return; // forwarded as they come
     }
-    int dropped = proposals.dropOlderThan(2L * settings.electionTicks());
+    int dropped = proposals.dropOlderThan(maxProposalWaitTicks());
+    int waiting = waitingConfChanges.size();
+    waitingConfChanges.removeIf(c -> c.proposedAtTick() < oldestKept);
+    dropped += waiting - waitingConfChanges.size();
     if (dropped > 0) {
       RAFT_LOG.warn("{} dropped {} proposals that waited {} ticks without a leader",
-          idHex, dropped, 2L * settings.electionTicks());
+          idHex, dropped, maxProposalWaitTicks());
     }
+  }
+
+  /** How long a proposal may wait for a leader (or a forwarded conf change for a resend): two election timeouts. */
+  long maxProposalWaitTicks() {
+    return 2L * settings.electionTicks();
   }
 
   // --- messages -------------------------------------------------------------------------------------------

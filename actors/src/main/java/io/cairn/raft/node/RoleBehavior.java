@@ -52,13 +52,9 @@ abstract class RoleBehavior extends AbstractBehavior<Object> {
 
   abstract Behavior<Object> onFlush();
 
-  /** A configuration change: the leader appends it, others forward it (never buffered while leaderless). */
+  /** A configuration change: the leader appends it, others forward it or hold it until a leader is known. */
   Behavior<Object> onProposeConfChange(com.google.protobuf.ByteString proposal) {
-    if (core.leaderId != 0) {
-      core.forwardConfChange(proposal, 1);
-    } else if (core.waitingConfChanges.size() < RaftCore.MAX_WAITING_CONF_CHANGES) {
-      core.waitingConfChanges.add(proposal); // sent once a leader is known; beyond the bound the timeout answers
-    }
+    core.proposeConfChange(proposal);
     return this;
   }
 
