@@ -53,7 +53,7 @@ class RaftReadIndexTest {
       cluster.readIndex(1, reader.getRef());
     }
     cluster.inspect(1);
-    RaftReplicationTestSupport.awaitRoundsStarted(cluster, 1);
+    cluster.awaitDelivered(m -> m.getFrom() == 1 && m.hasAppend() && m.getAppend().getReadContext() != 0);
     cluster.network.heal();
     cluster.tick(1, 1); // the heartbeat carries the newest round: its quorum confirms all earlier rounds
     for (int i = 0; i < 10; i++) {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
 import io.cairn.api.internal.ConfChange;
 import io.cairn.api.internal.LogEntry;
 import io.cairn.api.internal.MemberRecord;
@@ -97,14 +96,6 @@ class RaftReconfigurationTest {
     return cluster.appliedEntries(id).stream().filter(e -> e.entry().hasConfChange()).toList();
   }
 
-  private static void await(Runnable assertion) {
-    TestProbe<Object> probe = KIT.createTestProbe();
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertion.run();
-      return null;
-    });
-  }
-
   @Test
   void anAddedVoterCatchesUpAndCountsInTheQuorum() {
     RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
@@ -116,7 +107,7 @@ class RaftReconfigurationTest {
 
     members.join(4, new Configuration(Set.of(1L, 2L, 3L, 4L), Set.of()));
     proposeChange(cluster, 2, 100, ConfChange.Type.ADD_NODE, 4, false); // forwarded to the leader
-    await(() -> assertEquals(Set.of(1L, 2L, 3L, 4L), members.configs.get(1L).voters()));
+    cluster.await(() -> assertEquals(Set.of(1L, 2L, 3L, 4L), members.configs.get(1L).voters()));
     List<Long> all = new java.util.ArrayList<>(before);
     all.add(100L);
     cluster.awaitApplied(all, 1, 2, 3, 4); // the new member replayed the log from the start
@@ -147,8 +138,8 @@ class RaftReconfigurationTest {
     Members members = new Members(cluster, new Configuration(Set.of(1L, 2L, 3L), Set.of()));
     cluster.elect(1, 2, 3);
     proposeChange(cluster, 1, 100, ConfChange.Type.REMOVE_NODE, 3, false);
-    await(() -> assertEquals(Set.of(1L, 2L), members.configs.get(1L).voters()));
-    await(() -> assertEquals(Set.of(1L, 2L), members.configs.get(2L).voters()));
+    cluster.await(() -> assertEquals(Set.of(1L, 2L), members.configs.get(1L).voters()));
+    cluster.await(() -> assertEquals(Set.of(1L, 2L), members.configs.get(2L).voters()));
     int appliedOn3 = cluster.appliedEntries(3).size();
     // Two voters: 1 and 2 commit alone, and node 3 gets nothing more.
     cluster.network.isolate(3);
@@ -174,7 +165,7 @@ class RaftReconfigurationTest {
     proposeChange(cluster, 1, 100, ConfChange.Type.ADD_LEARNER_NODE, 4, false);
     proposeChange(cluster, 1, 101, ConfChange.Type.ADD_LEARNER_NODE, 5, false);
     cluster.network.heal();
-    await(() -> assertEquals(2, changes(cluster, 1).size()));
+    cluster.await(() -> assertEquals(2, changes(cluster, 1).size()));
     List<CommittedEntry> changes = changes(cluster, 1);
     assertTrue(changes.get(0).confChange(), "the first change is a CONF_CHANGE entry");
     assertFalse(changes.get(1).confChange(), "the second, proposed while the first was pending, is refused");
@@ -190,14 +181,14 @@ class RaftReconfigurationTest {
     members.join(4, new Configuration(Set.of(1L, 2L, 3L), Set.of(4L)));
     cluster.network.isolate(4); // the learner stays behind
     proposeChange(cluster, 1, 100, ConfChange.Type.ADD_LEARNER_NODE, 4, false);
-    await(() -> assertEquals(Set.of(4L), members.configs.get(1L).learners()));
+    cluster.await(() -> assertEquals(Set.of(4L), members.configs.get(1L).learners()));
     List<Long> ids = LongStream.rangeClosed(1, 30).boxed().toList();
     ids.forEach(id -> cluster.propose(1, id));
     cluster.awaitApplied(concat(List.of(100L), ids), 1, 2, 3);
     assertEquals(RaftRole.LEARNER, cluster.inspect(4).role());
 
     proposeChange(cluster, 1, 200, ConfChange.Type.ADD_NODE, 4, true);
-    await(() -> assertEquals(2, changes(cluster, 1).size()));
+    cluster.await(() -> assertEquals(2, changes(cluster, 1).size()));
     CommittedEntry refused = changes(cluster, 1).get(1);
     assertFalse(refused.confChange());
     assertEquals(ConfChange.Refusal.LEARNER_NOT_READY, refused.entry().getConfChange().getRefusal());
@@ -214,8 +205,8 @@ class RaftReconfigurationTest {
     cluster.quiesce(1);
 
     proposeChange(cluster, 1, 201, ConfChange.Type.ADD_NODE, 4, true);
-    await(() -> assertEquals(Set.of(1L, 2L, 3L, 4L), members.configs.get(4L).voters()));
-    await(() -> assertEquals(RaftRole.FOLLOWER, cluster.inspect(4).role()));
+    cluster.await(() -> assertEquals(Set.of(1L, 2L, 3L, 4L), members.configs.get(4L).voters()));
+    cluster.await(() -> assertEquals(RaftRole.FOLLOWER, cluster.inspect(4).role()));
     cluster.stop();
   }
 
@@ -230,8 +221,8 @@ class RaftReconfigurationTest {
     cluster.elect(1, 2, 3);
     cluster.network.isolate(1); // the leader goes away with the change
     proposeChange(cluster, 2, 100, ConfChange.Type.UPDATE_NODE, 3, false);
-    failOverFrom1To3(cluster);
-    await(() -> assertEquals(List.of(100L), changeIds(cluster, 3)));
+    cluster.electAfterIsolating(1, 3, 2); // not node 2, whose forwarded change is watched
+    cluster.await(() -> assertEquals(List.of(100L), changeIds(cluster, 3)));
     assertFalse(cluster.network.delivered(m -> m.getFrom() == 2 && m.getTo() == 3 && m.hasForward()
         && m.getForward().getConfChangesCount() > 0).isEmpty());
     assertEquals(Set.of(1L, 2L, 3L), members.configs.get(3L).voters());
@@ -250,14 +241,13 @@ class RaftReconfigurationTest {
     new Members(cluster, new Configuration(Set.of(1L, 2L, 3L), Set.of()));
     cluster.elect(1, 2, 3);
     proposeChange(cluster, 2, 100, ConfChange.Type.UPDATE_NODE, 3, false); // forwarded to leader 1
-    await(() -> assertEquals(List.of(100L), changeIds(cluster, 2)));
+    cluster.await(() -> assertEquals(List.of(100L), changeIds(cluster, 2)));
     for (int i = 0; i <= 2 * RaftTestCluster.ELECTION_TICKS; i++) {
       cluster.tick(1, 1); // the leader's heartbeat comes first: node 2 keeps following it
       cluster.quiesce(1);
       cluster.tick(2, 1);
     }
-    cluster.network.isolate(1);
-    failOverFrom1To3(cluster);
+    cluster.electAfterIsolating(1, 3, 2); // not node 2, whose forwarded change is watched
     cluster.propose(2, 7);
     cluster.awaitApplied(List.of(100L, 7L), 2, 3);
     cluster.quiesce(2);
@@ -267,14 +257,6 @@ class RaftReconfigurationTest {
     assertTrue(cluster.network.delivered(m -> m.getFrom() == 2 && m.getTo() == 3 && m.hasForward()
         && m.getForward().getConfChangesCount() > 0).isEmpty(), "the old change was sent to the new leader");
     cluster.stop();
-  }
-
-  /** With node 1 isolated, node 3 (not node 2, whose proposals are watched) wins the next election. */
-  private static void failOverFrom1To3(RaftTestCluster cluster) {
-    cluster.tick(2, RaftTestCluster.ELECTION_TICKS); // node 2 stops trusting node 1's lease, below its timeout
-    cluster.inspect(2);
-    cluster.tick(3, RaftTestCluster.ELECTION_TICKS + 6);
-    cluster.awaitLeader(3, 2);
   }
 
   private static List<Long> changeIds(RaftTestCluster cluster, long id) {

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.actor.testkit.typed.javadsl.TestProbe;
 import io.cairn.api.raft.Entry;
 import io.cairn.api.raft.RaftMessage;
 import io.cairn.raft.CommittedEntry;
@@ -68,10 +67,7 @@ class RaftReplicationTest {
     cluster.network.isolate(1);
     cluster.propose(1, 100);
     cluster.propose(1, 101); // appended by the isolated leader only: never committed
-    cluster.tick(3, E);
-    cluster.inspect(3);
-    cluster.tick(2, E + 4);
-    cluster.awaitLeader(2, 3);
+    cluster.electAfterIsolating(1, 2, 3);
     cluster.propose(2, 2);
     cluster.awaitApplied(List.of(1L, 2L), 2, 3);
     cluster.tick(1, 2 * E); // check-quorum: steps down
@@ -80,11 +76,9 @@ class RaftReplicationTest {
     cluster.network.rejoin(1);
     cluster.tick(2, 1); // heartbeat: node 1 learns term 2, then the leader probes and overwrites
     cluster.awaitApplied(List.of(1L, 2L), 1, 2, 3);
-    TestProbe<Object> probe = KIT.createTestProbe();
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
+    cluster.await(() -> {
       // Log Matching (§5.3): identical logs once node 1 caught up.
       assertEquals(cluster.store(2).allEntries(), cluster.store(1).allEntries());
-      return null;
     });
     assertEquals(cluster.store(2).allEntries(), cluster.store(3).allEntries());
     assertTrue(cluster.store(1).allEntries().stream().noneMatch(e -> e.getTerm() == 1 && e.getIndex() > 2),
@@ -101,7 +95,7 @@ class RaftReplicationTest {
     cluster.propose(1, 1);
     // Node 3 acknowledges, so the entry commits; node 2 has it in its log, not yet durable.
     cluster.awaitApplied(List.of(1L), 1, 3);
-    awaitDelivered(cluster, m -> m.getTo() == 2 && m.hasAppend() && m.getAppend().getEntriesCount() > 0);
+    cluster.awaitDelivered(m -> m.getTo() == 2 && m.hasAppend() && m.getAppend().getEntriesCount() > 0);
     RaftNode.NodeState follower = cluster.inspect(2);
     assertEquals(2, follower.lastIndex());
     assertEquals(1, follower.durableIndex());
@@ -110,7 +104,7 @@ class RaftReplicationTest {
     assertTrue(cluster.network.delivered(ackOfEntry2).isEmpty(), "no ack before the fsync");
 
     cluster.store(2).releaseAll();
-    awaitDelivered(cluster, ackOfEntry2);
+    cluster.awaitDelivered(ackOfEntry2);
     cluster.stop();
   }
 
@@ -167,21 +161,14 @@ class RaftReplicationTest {
 
     cluster.network.isolate(1);
     cluster.propose(1, 42); // (2, term 1) on node 1 only
-    TestProbe<Object> probe = KIT.createTestProbe();
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertEquals(2, cluster.inspect(1).durableIndex(), cluster.inspect(1).toString());
-      return null;
-    });
+    cluster.await(() -> assertEquals(2, cluster.inspect(1).durableIndex(), cluster.inspect(1).toString()));
 
     // Node 2 wins term 2 with node 3's vote, but its no-op reaches nobody.
     cluster.network.drop(m -> m.getFrom() == 2 && m.hasAppend());
     cluster.tick(3, E);
     cluster.inspect(3);
     cluster.campaign(2);
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertEquals(RaftRole.LEADER, cluster.inspect(2).role());
-      return null;
-    });
+    cluster.await(() -> assertEquals(RaftRole.LEADER, cluster.inspect(2).role()));
     assertEquals(2, cluster.inspect(2).term());
 
     // Node 2 goes away; node 1 comes back, learns term 2 from a rejected pre-vote, then wins term 3.
@@ -191,19 +178,13 @@ class RaftReplicationTest {
     cluster.network.rejoin(1);
     cluster.store(1).holdAppends();
     cluster.campaign(1);
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertEquals(2, cluster.inspect(1).term());
-      return null;
-    });
+    cluster.await(() -> assertEquals(2, cluster.inspect(1).term()));
     cluster.campaign(1);
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertEquals(RaftRole.LEADER, cluster.inspect(1).role());
-      return null;
-    });
+    cluster.await(() -> assertEquals(RaftRole.LEADER, cluster.inspect(1).role()));
     assertEquals(3, cluster.inspect(1).term());
 
     // Node 3 durably holds (2, term 1) and (3, term 3) and says so.
-    awaitDelivered(cluster, m -> m.getFrom() == 3 && m.getTo() == 1 && m.hasAppendResponse()
+    cluster.awaitDelivered(m -> m.getFrom() == 3 && m.getTo() == 1 && m.hasAppendResponse()
         && m.getAppendResponse().getSuccess() && m.getAppendResponse().getMatchIndex() == 3);
     RaftNode.NodeState leader = cluster.inspect(1);
     assertEquals(2, leader.durableIndex(), "the leader's own no-op is not durable");
@@ -233,11 +214,7 @@ class RaftReplicationTest {
     long before = cluster.inspect(1).lastIndex();
     cluster.store(1).holdAppends();
     cluster.propose(1, 1);
-    TestProbe<Object> probe = KIT.createTestProbe();
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertEquals(1, cluster.store(1).heldAppendCount());
-      return null;
-    });
+    cluster.await(() -> assertEquals(1, cluster.store(1).heldAppendCount()));
     for (long id = 2; id <= 6; id++) {
       cluster.propose(1, id);
     }
@@ -246,21 +223,11 @@ class RaftReplicationTest {
     assertEquals(1, cluster.store(1).heldAppendCount());
 
     cluster.store(1).releaseAppends(1);
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertEquals(before + 6, cluster.inspect(1).lastIndex());
-      return null;
-    });
+    cluster.await(() -> assertEquals(before + 6, cluster.inspect(1).lastIndex()));
     assertEquals(1, cluster.store(1).heldAppendCount(), "the five waiting proposals went as one append");
     cluster.store(1).releaseAll();
     cluster.awaitApplied(List.of(1L, 2L, 3L, 4L, 5L, 6L), 1, 2, 3);
     cluster.stop();
   }
 
-  static void awaitDelivered(RaftTestCluster cluster, Predicate<RaftMessage> filter) {
-    TestProbe<Object> probe = KIT.createTestProbe();
-    probe.awaitAssert(RaftTestCluster.AWAIT, () -> {
-      assertTrue(!cluster.network.delivered(filter).isEmpty(), "not delivered yet");
-      return null;
-    });
-  }
 }

@@ -207,8 +207,7 @@ final class RaftTestCluster {
   }
 
   void awaitLeader(long leader, long... followers) {
-    TestProbe<Object> probe = kit.createTestProbe();
-    probe.awaitAssert(AWAIT, () -> {
+    await(() -> {
       RaftNodeStatus status = statuses.get(leader);
       assertTrue(status != null && status.isLeader(), "not leader yet: " + status);
       for (long follower : followers) {
@@ -216,8 +215,35 @@ final class RaftTestCluster {
         assertTrue(s != null && s.leaderId() == leader && s.term() == status.term(),
             follower + " does not follow " + leader + ": " + s);
       }
+    });
+  }
+
+  /**
+   * Cuts the leader {@code old} off and lets {@code next} win the election with {@code other}'s vote, in a
+   * {@link #staggered} cluster of three: {@code other} first waits out the old leader's lease (etcd's
+   * check-quorum: it grants no vote before an election timeout without the leader), E ticks being below its
+   * own timeout, then {@code next} reaches its timeout (E + 2·next) and campaigns.
+   */
+  void electAfterIsolating(long old, long next, long other) {
+    network.isolate(old);
+    tick(other, ELECTION_TICKS);
+    inspect(other);
+    tick(next, ELECTION_TICKS + 2 * (int) next);
+    awaitLeader(next, other);
+  }
+
+  /** Retries the assertion until it holds, at most {@link #AWAIT}. */
+  void await(Runnable assertion) {
+    TestProbe<Object> probe = kit.createTestProbe();
+    probe.awaitAssert(AWAIT, () -> {
+      assertion.run();
       return null;
     });
+  }
+
+  /** Waits until the network delivered a message matching filter. */
+  void awaitDelivered(java.util.function.Predicate<io.cairn.api.raft.RaftMessage> filter) {
+    await(() -> assertTrue(!network.delivered(filter).isEmpty(), "not delivered yet"));
   }
 
   /** The ids of the proposals applied on a member (the leaders' no-op entries left out), in order. */
@@ -226,12 +252,10 @@ final class RaftTestCluster {
   }
 
   void awaitApplied(List<Long> expectedIds, long... members) {
-    TestProbe<Object> probe = kit.createTestProbe();
-    probe.awaitAssert(AWAIT, () -> {
+    await(() -> {
       for (long member : members) {
         org.junit.jupiter.api.Assertions.assertEquals(expectedIds, appliedIds(member), "applied on " + member);
       }
-      return null;
     });
   }
 
@@ -248,11 +272,9 @@ final class RaftTestCluster {
   }
 
   void awaitCommit(long id, long index) {
-    TestProbe<Object> probe = kit.createTestProbe();
-    probe.awaitAssert(AWAIT, () -> {
+    await(() -> {
       RaftNodeStatus s = statuses.get(id);
       assertTrue(s != null && s.commitIndex() >= index, id + " has not committed " + index + ": " + s);
-      return null;
     });
   }
 
