@@ -164,8 +164,13 @@ class RaftReconfigurationTest {
     cluster.network.isolate(3); // nothing commits: the first change stays unapplied
     proposeChange(cluster, 1, 100, ConfChange.Type.ADD_LEARNER_NODE, 4, false);
     proposeChange(cluster, 1, 101, ConfChange.Type.ADD_LEARNER_NODE, 5, false);
+    cluster.inspect(1); // both appended while cut off, their appends lost
     cluster.network.heal();
-    cluster.await(() -> assertEquals(2, changes(cluster, 1).size()));
+    cluster.await(() -> {
+      cluster.tick(1, 1); // heartbeats: the followers' rejections make the leader send the entries again
+      cluster.quiesce(1);
+      assertEquals(2, changes(cluster, 1).size());
+    });
     List<CommittedEntry> changes = changes(cluster, 1);
     assertTrue(changes.get(0).confChange(), "the first change is a CONF_CHANGE entry");
     assertFalse(changes.get(1).confChange(), "the second, proposed while the first was pending, is refused");
