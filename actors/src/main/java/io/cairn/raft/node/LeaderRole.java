@@ -78,18 +78,6 @@ final class LeaderRole extends RoleBehavior {
   }
 
   /**
-   * The match index of a member as this leader tracks it (etcd's Progress.Match), or -1 when it is not
-   * replicating to it: the readiness check before promoting a learner reads it.
-   */
-  long matchIndex(long memberId) {
-    if (memberId == core.self()) {
-      return core.durableIndex;
-    }
-    Progress progress = peers.get(memberId);
-    return progress == null ? -1 : progress.matchIndex;
-  }
-
-  /**
    * etcd's isLearnerReady: only the leader knows; a learner it replicates to is ready once its match index
    * reaches 90% of the leader's own (etcd's readyPercent).
    */

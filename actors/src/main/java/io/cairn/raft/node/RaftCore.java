@@ -325,12 +325,9 @@ final class RaftCore {
   }
 
   CompletionStage<Void> saveHardState() {
-    return log.saveHardState(HardState.newBuilder().setTerm(term).setVote(vote).build())
-        .whenComplete((v, error) -> {
-          if (error != null) {
-            ctx.getSelf().tell(new RaftNode.PersistFailed(error));
-          }
-        });
+    CompletionStage<Void> saved = log.saveHardState(HardState.newBuilder().setTerm(term).setVote(vote).build());
+    pipeFailure(saved);
+    return saved;
   }
 
   /** Stops the node if a durable write fails (nothing to do on success). */
