@@ -13,8 +13,8 @@ import java.util.Random;
 
 /**
  * One member's Raft node (Raft paper; roles, pre-vote, check-quorum and flow control as etcd's raft). The
- * member talks to it through {@link LogCommand} exactly as to the single-member log: Propose an entry, ask
- * a ReadIndex; committed entries reach the applier as {@link Committed} batches in index order.
+ * member talks to it through {@link LogCommand}: Propose an entry, ask a ReadIndex; committed entries reach
+ * the applier as {@link Committed} batches in index order.
  *
  * <p>The node is deterministic: time arrives as {@link Tick}s (one per heartbeat interval), everything else
  * as messages (peers' RaftMessages, the completions of the log store's durable writes). The roles are
@@ -79,19 +79,6 @@ public final class RaftNode {
   record SnapshotPersisted(io.cairn.api.raft.SnapshotMeta meta, long leaderId, long term) {}
 
   /**
-   * The node for the member: ticks from a timer every heartbeatIntervalMs, election timeouts randomized
-   * from settings.randomSeed(), no snapshot support yet.
-   */
-  public static Behavior<LogCommand> create(
-      RaftSettings settings,
-      RaftLogStore log,
-      RaftTransport transport,
-      ActorRef<Committed> applier,
-      RaftStatusSink statusSink) {
-    return create(settings, log, transport, applier, statusSink, RaftSnapshots.NONE);
-  }
-
-  /**
    * The node for the member, with snapshots (Raft §7): the leader sends its store to followers behind its
    * compacted log, a follower installs what it receives. The member must send {@link LogCommand.Applied}
    * after each applied batch, which drives log compaction (settings.snapshotCount()).
@@ -105,20 +92,6 @@ public final class RaftNode {
       RaftSnapshots snapshots) {
     return create(settings, log, transport, applier, statusSink, snapshots, new Random(settings.randomSeed()), true)
         .narrow();
-  }
-
-  /** The full node with a snapshot sender only (followers cannot install). */
-  public static Behavior<Object> create(
-      RaftSettings settings,
-      RaftLogStore log,
-      RaftTransport transport,
-      ActorRef<Committed> applier,
-      RaftStatusSink statusSink,
-      SnapshotSender snapshotSender,
-      Random random,
-      boolean tickTimer) {
-    return create(settings, log, transport, applier, statusSink, RaftSnapshots.senderOnly(snapshotSender), random,
-        tickTimer);
   }
 
   /**

@@ -1,16 +1,18 @@
 package io.cairn.raft.node;
 
+import io.cairn.raft.LogCommand;
 import java.util.Set;
 
 /**
- * Static configuration of one Raft node. The voters and learners are the initial cluster (no runtime
- * reconfiguration yet). Time is counted in ticks of {@code heartbeatIntervalMs}, as etcd's raft does:
+ * Static configuration of one Raft node. The voters and learners are the configuration it starts with; later
+ * ones arrive as applied CONF_CHANGE entries ({@link LogCommand.Applied}). Time is counted in ticks of {@code heartbeatIntervalMs}, as etcd's raft does:
  * electionTicks = electionTimeoutMs / heartbeatIntervalMs.
  *
  * @param appliedIndex entries up to this index are already in the applied store: the commit index starts
  *     here and nothing at or below it is handed to the applier again
- * @param maxPendingProposals proposals buffered while no leader is known (beyond: dropped, the member's
- *     proposal timeout answers the client)
+ * @param maxPendingProposals proposals one node buffers (waiting for a leader, to be forwarded, or on the
+ *     leader for its append in flight or a leadership transfer; beyond: dropped, the member's proposal
+ *     timeout answers the client)
  * @param maxPendingReads ReadIndex requests queued on one node (beyond: dropped, the member's wait times out)
  * @param snapshotCount applied entries between two log compactions (etcd's --snapshot-count, 100000)
  * @param snapshotCatchUpEntries entries kept in the log behind the applied index at a compaction, so

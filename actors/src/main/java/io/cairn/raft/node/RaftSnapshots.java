@@ -18,10 +18,6 @@ public record RaftSnapshots(SnapshotSender sender, SnapshotReceiver receiver, Sn
     }
   }
 
-  public static RaftSnapshots senderOnly(SnapshotSender sender) {
-    return new RaftSnapshots(sender, null, null);
-  }
-
   boolean canInstall() {
     return receiver != null;
   }

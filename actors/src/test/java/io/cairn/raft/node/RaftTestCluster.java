@@ -115,7 +115,7 @@ final class RaftTestCluster {
       AtomicLong counter = new AtomicLong();
       received.put(id, counter);
       ActorRef<Object> node = kit.spawn(counting(counter, RaftNode.create(settings, store, network.transport(id),
-          applier, sink, SnapshotSender.NONE, randoms.apply(id), tickTimer)), "raft-" + seq + "-" + id);
+          applier, sink, RaftSnapshots.NONE, randoms.apply(id), tickTimer)), "raft-" + seq + "-" + id);
       stores.put(id, store);
       applied.put(id, appliedEntries);
       nodes.put(id, node);
