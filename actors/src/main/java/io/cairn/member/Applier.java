@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -92,24 +91,11 @@ public final class Applier extends AbstractBehavior<Object> {
   private long persistedTerm;
 
   /**
+   * The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries).
+   *
    * @param appliedSink told the applied index after each durable batch and each installed snapshot (the
    *     member forwards it to the Raft node as LogCommand.Applied, which drives log compaction, Raft §7)
    */
-  public static Behavior<Object> create(
-      MvccStore store,
-      ProposalRegistry registry,
-      AppliedIndex appliedIndex,
-      AlarmState alarmState,
-      ApplyListener listener,
-      Identity identity,
-      Map<String, byte[]> bootstrapMeta,
-      LongConsumer appliedSink) {
-    Membership membership = new Membership(new ClusterInfo(identity.clusterId(), identity.memberId(), "", List.of()));
-    return create(store, registry, appliedIndex, alarmState, listener, identity, membership, bootstrapMeta,
-        (index, configuration) -> appliedSink.accept(index));
-  }
-
-  /** The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries). */
   static Behavior<Object> create(
       MvccStore store,
       ProposalRegistry registry,
