@@ -225,11 +225,14 @@ public final class Applier extends AbstractBehavior<Object> {
     pendingMeta = Map.of();
     persistedTerm = batch.lastTerm();
     alarmState.replace(alarms);
+    // The membership shows the batch before its proposals are answered (etcd applies publish and conf changes
+    // before triggering the waiters): a member whose publish was answered is listed with its name.
     boolean reconfigured = configuration[0] != before;
     if (reconfigured) {
       membership.replace(configuration[0]);
       listener.membershipChanged(configuration[0]);
     }
+    published.forEach(membership::published);
     appliedIndex.advance(batch.lastIndex());
     for (Outcome o : outcomes) {
       if (o.error != null) {
@@ -239,7 +242,6 @@ public final class Applier extends AbstractBehavior<Object> {
       }
     }
     listener.applied(tx.events(), tx.revision());
-    published.forEach(listener::memberPublished);
     for (LeaseChange c : leaseChanges) {
       if (c.granted) {
         listener.leaseGranted(c.leaseId, c.ttlSeconds);

@@ -263,11 +263,6 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       }
 
       @Override
-      public void memberPublished(MemberAttributes attributes) {
-        membership.published(attributes);
-      }
-
-      @Override
       public void snapshotInstalled(long revision) {
         // etcd applySnapshot: lessor.Recover, membership from the new backend (the applier read it), watchers
         // synced to the new store

@@ -1,7 +1,6 @@
 package io.cairn.member;
 
 import akka.actor.typed.Behavior;
-import io.cairn.api.internal.MemberAttributes;
 import io.cairn.api.mvccpb.Event;
 import io.cairn.persistence.mvcc.MvccStore;
 import java.util.List;
@@ -26,16 +25,18 @@ final class ApplierFixture {
     public void leaseRevoked(long leaseId) {}
 
     @Override
-    public void memberPublished(MemberAttributes attributes) {}
-
-    @Override
     public void snapshotInstalled(long revision) {}
   }
 
   /** appliedIndexSink hears what the Raft node would (the applied index, not the configuration). */
   static Behavior<Object> applier(MvccStore store, ProposalRegistry registry, AppliedIndex appliedIndex,
       AlarmState alarms, ApplyListener listener, LongConsumer appliedIndexSink) {
-    Membership membership = new Membership(new ClusterInfo(IDENTITY.clusterId(), IDENTITY.memberId(), "", List.of()));
+    return applier(store, registry, appliedIndex, alarms, listener,
+        new Membership(new ClusterInfo(IDENTITY.clusterId(), IDENTITY.memberId(), "", List.of())), appliedIndexSink);
+  }
+
+  static Behavior<Object> applier(MvccStore store, ProposalRegistry registry, AppliedIndex appliedIndex,
+      AlarmState alarms, ApplyListener listener, Membership membership, LongConsumer appliedIndexSink) {
     return Applier.create(store, registry, appliedIndex, alarms, listener, IDENTITY, membership, Map.of(),
         (index, configuration) -> appliedIndexSink.accept(index));
   }
