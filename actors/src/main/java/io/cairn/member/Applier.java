@@ -169,7 +169,7 @@ public final class Applier extends AbstractBehavior<Object> {
     SERVER_LOG.info("raft applied incoming snapshot at index {}", index);
     // The snapshot carries the leader's meta: this member's own identity goes back at once (same index).
     try (ApplyBatch own = store.beginApply()) {
-      ownIdentityMeta().forEach(own::putMeta);
+      ClusterBootstrap.identityMeta(identity.clusterId(), identity.memberId()).forEach(own::putMeta);
       own.commit(index, true);
     }
     // The snapshot's configuration is newer than what a fresh member was bootstrapped with: never write that over it.
@@ -274,12 +274,6 @@ public final class Applier extends AbstractBehavior<Object> {
     configuration[0] = MembershipChanges.apply(configuration[0], change);
     tx.putMeta(Membership.META_MEMBERS, Membership.toProto(configuration[0]).toByteArray());
     return new Outcome(id, EmptyResponse.getDefaultInstance(), null);
-  }
-
-  private Map<String, byte[]> ownIdentityMeta() {
-    return Map.of(
-        ClusterBootstrap.META_CLUSTER_ID, ByteBuffer.allocate(8).putLong(identity.clusterId()).array(),
-        ClusterBootstrap.META_MEMBER_ID, ByteBuffer.allocate(8).putLong(identity.memberId()).array());
   }
 
   /**
