@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single applier (etcd's applierV3 on the apply loop): applies each committed batch to the store as one
- * write batch, makes it durable, and only then answers the proposals, publishes the events and tells the
- * lessor. Runs on its own one-thread dispatcher ({@link #DISPATCHER}) so apply never competes with gRPC.
+ * write batch, answers the proposals, publishes the events and tells the lessor, then syncs the store and only
+ * then tells the Raft node the applied index (see onCommitted for why answering before the sync is safe). Runs
+ * on its own one-thread dispatcher ({@link #DISPATCHER}) so apply never competes with gRPC.
  *
  * <p>Its messages: {@link Committed} batches from the Raft node, and {@link Install} (a snapshot received from
  * the leader, Raft §7), which the node sends after every batch it handed over before, so the install sees the

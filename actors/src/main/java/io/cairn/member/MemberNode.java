@@ -114,15 +114,13 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   private volatile RaftNodeStatus raft;
   private volatile boolean closed;
 
-  private MemberNode(
-      CairnConfig config, ActorSystem<?> system, MvccStore store, ClusterInfo cluster, long hardStateTerm) {
+  private MemberNode(CairnConfig config, ActorSystem<?> system, MvccStore store, ClusterInfo cluster) {
     this.config = config;
     this.system = system;
     this.store = store;
     this.membership = new Membership(cluster);
     this.memberId = cluster.memberId();
     this.limits = new ServerLimits(config.maxRequestBytes(), config.maxTxnOps(), config.effectiveQuotaBackendBytes());
-    this.raft = new RaftNodeStatus(cluster.memberId(), 0, hardStateTerm, store.appliedIndex(), RaftRole.FOLLOWER);
     this.requestTimeout = ProposalRegistry.requestTimeout(config.electionTimeoutMs());
     this.ids = new RequestIdGenerator(cluster.memberId(), System.currentTimeMillis());
     this.registry = new ProposalRegistry(MAX_IN_FLIGHT_PROPOSALS, requestTimeout);
@@ -164,7 +162,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       boolean fresh = ClusterBootstrap.isFresh(store);
       ClusterInfo initial = fresh && joined != null ? joined.cluster() : ClusterBootstrap.fromPlan(plan);
       ClusterInfo cluster = ClusterBootstrap.recover(initial, store);
-      MemberNode node = new MemberNode(config, system, store, cluster, 0);
+      MemberNode node = new MemberNode(config, system, store, cluster);
       if (fresh && joined != null) {
         node.membership.replace(new MembershipChanges.State(joined.cluster().members(), joined.removed()));
       }
