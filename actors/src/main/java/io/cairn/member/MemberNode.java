@@ -77,7 +77,10 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   static final int MAX_BATCH_ENTRIES = 512;
   /** ReadIndex requests queued on the Raft node. */
   static final int MAX_PENDING_READS = 10_000;
-  /** Bound on opening (recovering) the Raft log: above the journal's own 30 s recovery timeout. */
+  /**
+   * Bound on opening (recovering) the Raft log, and on each write to it while starting: above the journal's own
+   * 30 s recovery timeout.
+   */
   static final Duration LOG_RECOVERY_TIMEOUT = Duration.ofSeconds(60);
   /** Pause before proposing this member's attributes again after a failed attempt. */
   static final Duration PUBLISH_RETRY_DELAY = Duration.ofMillis(500);
@@ -208,7 +211,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     return log;
   }
 
-  private static <T> T await(CompletionStage<T> stage, String what) throws IOException {
+  /** Waits (bounded) for an operation on the Raft log while the member starts. */
+  static <T> T await(CompletionStage<T> stage, String what) throws IOException {
     try {
       return stage.toCompletableFuture().get(LOG_RECOVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
