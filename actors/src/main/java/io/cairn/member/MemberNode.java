@@ -502,7 +502,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     return (minTtlMs + 999) / 1000;
   }
 
-  /** This member is a learner in the configuration it applied (etcd's IsLearner). */
+  /**
+   * This member is a learner in the configuration it applied (etcd's IsLearner): the one answer for the learner
+   * checks here, Status's IsLearner and the Cluster service's check (through raftStatus()), as in etcd. The Raft
+   * node's role follows the same configuration, but only once the store has synced the change.
+   */
   private boolean isLearner() {
     return membership.current().members().stream().anyMatch(m -> m.id() == memberId && m.learner());
   }
@@ -520,7 +524,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     // applier follows); the commit index is never below what is applied.
     return new RaftStatus(
         status.leaderId(), status.term(), Math.max(status.commitIndex(), applied), applied,
-        status.role() == RaftRole.LEARNER);
+        isLearner());
   }
 
   @Override
