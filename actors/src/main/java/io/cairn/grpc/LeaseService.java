@@ -40,18 +40,14 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
   private final LeaderForwarding toLeader;
 
   public LeaseService(MemberApi member, ActorSystem<?> system) {
-    this(member, system, new LeaseGranter(member), LeaderForwarding.DEFAULT_TIMEOUT);
-  }
-
-  LeaseService(MemberApi member, ActorSystem<?> system, LeaseGranter granter) {
-    this(member, system, granter, LeaderForwarding.DEFAULT_TIMEOUT);
+    this(member, system, LeaderForwarding.DEFAULT_TIMEOUT);
   }
 
   /** forwardTimeout bounds a request forwarded to the leader, waiting for one included (etcd's ReqTimeout). */
-  LeaseService(MemberApi member, ActorSystem<?> system, LeaseGranter granter, Duration forwardTimeout) {
+  LeaseService(MemberApi member, ActorSystem<?> system, Duration forwardTimeout) {
     this.member = member;
     this.system = system;
-    this.granter = granter;
+    this.granter = new LeaseGranter(member);
     this.toLeader = new LeaderForwarding(member, system, forwardTimeout);
   }
 

@@ -28,7 +28,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.LongConsumer;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -39,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single applier (etcd's applierV3 on the apply loop): applies each committed batch to the store as one
- * write batch, makes it durable, and only then answers the proposals, publishes the events and tells the
- * lessor. Runs on its own one-thread dispatcher ({@link #DISPATCHER}) so apply never competes with gRPC.
+ * write batch, answers the proposals, publishes the events and tells the lessor, then syncs the store and only
+ * then tells the Raft node the applied index (see onCommitted for why answering before the sync is safe). Runs
+ * on its own one-thread dispatcher ({@link #DISPATCHER}) so apply never competes with gRPC.
  *
  * <p>Its messages: {@link Committed} batches from the Raft node, and {@link Install} (a snapshot received from
  * the leader, Raft §7), which the node sends after every batch it handed over before, so the install sees the
@@ -92,24 +92,11 @@ public final class Applier extends AbstractBehavior<Object> {
   private long persistedTerm;
 
   /**
+   * The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries).
+   *
    * @param appliedSink told the applied index after each durable batch and each installed snapshot (the
    *     member forwards it to the Raft node as LogCommand.Applied, which drives log compaction, Raft §7)
    */
-  public static Behavior<Object> create(
-      MvccStore store,
-      ProposalRegistry registry,
-      AppliedIndex appliedIndex,
-      AlarmState alarmState,
-      ApplyListener listener,
-      Identity identity,
-      Map<String, byte[]> bootstrapMeta,
-      LongConsumer appliedSink) {
-    Membership membership = new Membership(new ClusterInfo(identity.clusterId(), identity.memberId(), "", List.of()));
-    return create(store, registry, appliedIndex, alarmState, listener, identity, membership, bootstrapMeta,
-        (index, configuration) -> appliedSink.accept(index));
-  }
-
-  /** The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries). */
   static Behavior<Object> create(
       MvccStore store,
       ProposalRegistry registry,
@@ -183,7 +170,7 @@ public final class Applier extends AbstractBehavior<Object> {
     SERVER_LOG.info("raft applied incoming snapshot at index {}", index);
     // The snapshot carries the leader's meta: this member's own identity goes back at once (same index).
     try (ApplyBatch own = store.beginApply()) {
-      ownIdentityMeta().forEach(own::putMeta);
+      ClusterBootstrap.identityMeta(identity.clusterId(), identity.memberId()).forEach(own::putMeta);
       own.commit(index, true);
     }
     // The snapshot's configuration is newer than what a fresh member was bootstrapped with: never write that over it.
@@ -239,11 +226,14 @@ public final class Applier extends AbstractBehavior<Object> {
     pendingMeta = Map.of();
     persistedTerm = batch.lastTerm();
     alarmState.replace(alarms);
+    // The membership shows the batch before its proposals are answered (etcd applies publish and conf changes
+    // before triggering the waiters): a member whose publish was answered is listed with its name.
     boolean reconfigured = configuration[0] != before;
     if (reconfigured) {
       membership.replace(configuration[0]);
       listener.membershipChanged(configuration[0]);
     }
+    published.forEach(membership::published);
     appliedIndex.advance(batch.lastIndex());
     for (Outcome o : outcomes) {
       if (o.error != null) {
@@ -253,7 +243,6 @@ public final class Applier extends AbstractBehavior<Object> {
       }
     }
     listener.applied(tx.events(), tx.revision());
-    published.forEach(listener::memberPublished);
     for (LeaseChange c : leaseChanges) {
       if (c.granted) {
         listener.leaseGranted(c.leaseId, c.ttlSeconds);
@@ -286,12 +275,6 @@ public final class Applier extends AbstractBehavior<Object> {
     configuration[0] = MembershipChanges.apply(configuration[0], change);
     tx.putMeta(Membership.META_MEMBERS, Membership.toProto(configuration[0]).toByteArray());
     return new Outcome(id, EmptyResponse.getDefaultInstance(), null);
-  }
-
-  private Map<String, byte[]> ownIdentityMeta() {
-    return Map.of(
-        ClusterBootstrap.META_CLUSTER_ID, ByteBuffer.allocate(8).putLong(identity.clusterId()).array(),
-        ClusterBootstrap.META_MEMBER_ID, ByteBuffer.allocate(8).putLong(identity.memberId()).array());
   }
 
   /**

@@ -1,12 +1,12 @@
 package io.cairn.member;
 
-import io.cairn.api.internal.MemberAttributes;
 import io.cairn.api.mvccpb.Event;
 import java.util.List;
 
 /**
- * Who hears of a durable batch, after its proposals are answered: the watch hub, the lessor and the
- * membership view in the member (an interface so the applier can be tested without them).
+ * Who hears of an applied batch (written to the store, readable; the store syncs it right after), after its
+ * proposals are answered: the watch hub and the lessor (an interface so the applier can be tested without
+ * them). The applier updates the {@link Membership} itself.
  */
 public interface ApplyListener {
   void applied(List<Event> events, long revision);
@@ -15,9 +15,6 @@ public interface ApplyListener {
 
   void leaseRevoked(long leaseId);
 
-  /** A member's published attributes (etcd's publish) were applied. */
-  void memberPublished(MemberAttributes attributes);
-
   /**
    * The store was replaced by a snapshot now at revision (Raft §7): rebuild what is derived from it (leases,
    * membership, watchers). The applier has already taken the snapshot's alarms.
@@ -25,8 +22,8 @@ public interface ApplyListener {
   void snapshotInstalled(long revision);
 
   /**
-   * A configuration change was applied (etcd's applyConfChange): the membership is now state. Called after the
-   * batch is durable and before its proposals are answered.
+   * A configuration change was applied (etcd's applyConfChange): the membership is now state. Called once the
+   * batch is written (before the store's sync) and before its proposals are answered.
    */
   default void membershipChanged(MembershipChanges.State state) {}
 }

@@ -51,6 +51,11 @@ final class ClusterBootstrap {
         Membership.META_MEMBERS, Membership.toProto(configuration).toByteArray());
   }
 
+  /** The store meta saying who this member is (also written back over a leader's snapshot). */
+  static Map<String, byte[]> identityMeta(long clusterId, long memberId) {
+    return Map.of(META_CLUSTER_ID, toBytes(clusterId), META_MEMBER_ID, toBytes(memberId));
+  }
+
   private static byte[] toBytes(long v) {
     return ByteBuffer.allocate(8).putLong(v).array();
   }

@@ -9,9 +9,6 @@ import io.cairn.raft.log.PersistentRaftLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,13 +45,6 @@ final class ForceNewCluster {
     if (entries.isEmpty()) {
       return;
     }
-    try {
-      log.append(entries).toCompletableFuture().get(60, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      throw new IOException("cannot append the configuration of the new cluster: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted while forcing a new cluster", e);
-    }
+    MemberNode.await(log.append(entries), "append the configuration of the new cluster");
   }
 }

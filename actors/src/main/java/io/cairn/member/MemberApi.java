@@ -9,9 +9,8 @@ import io.cairn.persistence.mvcc.MvccStore;
 import java.util.concurrent.CompletionStage;
 
 /**
- * What the gRPC adapters need from the member. Every mutation goes one way: {@link #propose} → commit
- * (today a single-member log; Raft in the replication issue) → the single applier → the store, the watch hub
- * and the lessor. Reads go to the store directly, after {@link #linearizableRead()} unless serializable.
+ * What the gRPC adapters need from the member. Every mutation goes one way: {@link #propose} → Raft commit
+ * → the single applier → the store, the watch hub and the lessor. Reads go to the store directly, after {@link #linearizableRead()} unless serializable.
  */
 public interface MemberApi {
 

@@ -77,7 +77,10 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   static final int MAX_BATCH_ENTRIES = 512;
   /** ReadIndex requests queued on the Raft node. */
   static final int MAX_PENDING_READS = 10_000;
-  /** Bound on opening (recovering) the Raft log: above the journal's own 30 s recovery timeout. */
+  /**
+   * Bound on opening (recovering) the Raft log, and on each write to it while starting: above the journal's own
+   * 30 s recovery timeout.
+   */
   static final Duration LOG_RECOVERY_TIMEOUT = Duration.ofSeconds(60);
   /** Pause before proposing this member's attributes again after a failed attempt. */
   static final Duration PUBLISH_RETRY_DELAY = Duration.ofMillis(500);
@@ -114,15 +117,13 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   private volatile RaftNodeStatus raft;
   private volatile boolean closed;
 
-  private MemberNode(
-      CairnConfig config, ActorSystem<?> system, MvccStore store, ClusterInfo cluster, long hardStateTerm) {
+  private MemberNode(CairnConfig config, ActorSystem<?> system, MvccStore store, ClusterInfo cluster) {
     this.config = config;
     this.system = system;
     this.store = store;
     this.membership = new Membership(cluster);
     this.memberId = cluster.memberId();
     this.limits = new ServerLimits(config.maxRequestBytes(), config.maxTxnOps(), config.effectiveQuotaBackendBytes());
-    this.raft = new RaftNodeStatus(cluster.memberId(), 0, hardStateTerm, store.appliedIndex(), RaftRole.FOLLOWER);
     this.requestTimeout = ProposalRegistry.requestTimeout(config.electionTimeoutMs());
     this.ids = new RequestIdGenerator(cluster.memberId(), System.currentTimeMillis());
     this.registry = new ProposalRegistry(MAX_IN_FLIGHT_PROPOSALS, requestTimeout);
@@ -164,7 +165,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       boolean fresh = ClusterBootstrap.isFresh(store);
       ClusterInfo initial = fresh && joined != null ? joined.cluster() : ClusterBootstrap.fromPlan(plan);
       ClusterInfo cluster = ClusterBootstrap.recover(initial, store);
-      MemberNode node = new MemberNode(config, system, store, cluster, 0);
+      MemberNode node = new MemberNode(config, system, store, cluster);
       if (fresh && joined != null) {
         node.membership.replace(new MembershipChanges.State(joined.cluster().members(), joined.removed()));
       }
@@ -210,7 +211,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     return log;
   }
 
-  private static <T> T await(CompletionStage<T> stage, String what) throws IOException {
+  /** Waits (bounded) for an operation on the Raft log while the member starts. */
+  static <T> T await(CompletionStage<T> stage, String what) throws IOException {
     try {
       return stage.toCompletableFuture().get(LOG_RECOVERY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
@@ -260,11 +262,6 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       @Override
       public void leaseRevoked(long leaseId) {
         lessor.revoked(leaseId);
-      }
-
-      @Override
-      public void memberPublished(MemberAttributes attributes) {
-        membership.published(attributes);
       }
 
       @Override
@@ -505,7 +502,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     return (minTtlMs + 999) / 1000;
   }
 
-  /** This member is a learner in the configuration it applied (etcd's IsLearner). */
+  /**
+   * This member is a learner in the configuration it applied (etcd's IsLearner): the one answer for the learner
+   * checks here, Status's IsLearner and the Cluster service's check (through raftStatus()), as in etcd. The Raft
+   * node's role follows the same configuration, but only once the store has synced the change.
+   */
   private boolean isLearner() {
     return membership.current().members().stream().anyMatch(m -> m.id() == memberId && m.learner());
   }
@@ -523,7 +524,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     // applier follows); the commit index is never below what is applied.
     return new RaftStatus(
         status.leaderId(), status.term(), Math.max(status.commitIndex(), applied), applied,
-        status.role() == RaftRole.LEARNER);
+        isLearner());
   }
 
   @Override

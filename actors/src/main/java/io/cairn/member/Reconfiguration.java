@@ -23,11 +23,6 @@ public final class Reconfiguration {
   private final java.util.function.LongSupplier leaderId;
   private final Function<Long, CompletionStage<Void>> moveLeader;
 
-  Reconfiguration(Membership membership, boolean strictReconfigCheck, PeerActivity activity,
-      Function<ConfChange, CompletionStage<Void>> propose) {
-    this(membership, strictReconfigCheck, activity, propose, () -> 0, target -> CompletableFuture.completedFuture(null));
-  }
-
   /**
    * @param leaderId the leader this member knows now
    * @param moveLeader hands this member's leadership to a voter (a leader removing itself hands over first)

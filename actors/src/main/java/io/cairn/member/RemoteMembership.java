@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -68,11 +69,7 @@ public final class RemoteMembership {
     if (System.nanoTime() > deadline) {
       return;
     }
-    String peer = peerUrls.get(attempt % peerUrls.size());
-    ActorRef<MembershipQuery> ref = resolver.resolveActorRef(PeerAddress.of(peer).akkaAddress() + PATH);
-    AskPattern.<MembershipQuery, MembershipReply>ask(ref,
-            replyTo -> MembershipQuery.newBuilder().setReplyTo(resolver.toSerializationFormat(replyTo)).build(),
-            ASK_TIMEOUT, system.scheduler())
+    ask(system, resolver, peerUrls.get(attempt % peerUrls.size()))
         .whenComplete((reply, error) -> {
           if (error == null && reply.getClusterId() == clusterId) {
             if (reply.getMembers().getRemovedList().contains(selfId)) {
@@ -84,6 +81,15 @@ public final class RemoteMembership {
               () -> askNext(system, resolver, clusterId, selfId, peerUrls, attempt + 1, deadline, onRemoved),
               system.executionContext());
         });
+  }
+
+  /** Asks the member at peerUrl for its view of the cluster; fails after {@link #ASK_TIMEOUT}. */
+  private static CompletionStage<MembershipReply> ask(ActorSystem<?> system, ActorRefResolver resolver,
+      String peerUrl) {
+    ActorRef<MembershipQuery> ref = resolver.resolveActorRef(PeerAddress.of(peerUrl).akkaAddress() + PATH);
+    return AskPattern.ask(ref,
+        replyTo -> MembershipQuery.newBuilder().setReplyTo(resolver.toSerializationFormat(replyTo)).build(),
+        ASK_TIMEOUT, system.scheduler());
   }
 
   /** What a member answers. */
@@ -102,12 +108,8 @@ public final class RemoteMembership {
     long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       for (ClusterPlan.Member peer : plan.peers()) {
-        ActorRef<MembershipQuery> ref = resolver.resolveActorRef(
-            PeerAddress.of(peer.peerUrls().get(0)).akkaAddress() + PATH);
         try {
-          MembershipReply reply = AskPattern.<MembershipQuery, MembershipReply>ask(ref,
-                  replyTo -> MembershipQuery.newBuilder().setReplyTo(resolver.toSerializationFormat(replyTo)).build(),
-                  ASK_TIMEOUT, system.scheduler())
+          MembershipReply reply = ask(system, resolver, peer.peerUrls().get(0))
               .toCompletableFuture().get(ASK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
           return joined(plan, reply);
         } catch (ClusterPlanException e) {

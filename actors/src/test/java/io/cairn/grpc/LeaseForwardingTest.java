@@ -59,7 +59,7 @@ class LeaseForwardingTest {
         ConfigFactory.parseString("akka.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
     leader = new FakeMember(LEADER, List.of());
     leader.leaderId = LEADER;
-    LeaseService leaderService = new LeaseService(leader, system, new LeaseGranter(leader));
+    LeaseService leaderService = new LeaseService(leader, system);
     var handler = LeaseHandlerFactory.create(leaderService, system);
     binding = await(Http.get(system).newServerAt("127.0.0.1", 0).bind(handler::apply));
   }
@@ -118,7 +118,7 @@ class LeaseForwardingTest {
   }
 
   private static LeaseService serviceOf(FakeMember member) {
-    return new LeaseService(member, system, new LeaseGranter(member), FORWARD_TIMEOUT);
+    return new LeaseService(member, system, FORWARD_TIMEOUT);
   }
 
   private static List<LeaseKeepAliveResponse> keepAlive(LeaseService service, long... ids) throws Exception {
@@ -185,7 +185,7 @@ class LeaseForwardingTest {
     leader.lessor.granted(30, 60);
     FakeMember follower = follower(binding.localAddress().getPort());
     follower.leaderId = 0;
-    LeaseService service = new LeaseService(follower, system, new LeaseGranter(follower), AWAIT);
+    LeaseService service = new LeaseService(follower, system, AWAIT);
 
     CompletionStage<LeaseTimeToLiveResponse> reply =
         service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(30).build());

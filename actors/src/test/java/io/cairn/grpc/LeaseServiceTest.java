@@ -106,7 +106,7 @@ class LeaseServiceTest {
   }
 
   static LeaseService service(FakeMember member) {
-    return new LeaseService(member, testKit.system(), new LeaseGranter(member));
+    return new LeaseService(member, testKit.system());
   }
 
   static <T> T await(CompletionStage<T> stage) throws Exception {

@@ -11,8 +11,6 @@ import io.cairn.api.etcdserverpb.InternalRaftRequest;
 import io.cairn.api.etcdserverpb.PutRequest;
 import io.cairn.api.etcdserverpb.PutResponse;
 import io.cairn.api.internal.LogEntry;
-import io.cairn.api.internal.MemberAttributes;
-import io.cairn.api.mvccpb.Event;
 import io.cairn.persistence.mvcc.MvccStore;
 import io.cairn.raft.Committed;
 import io.cairn.raft.CommittedEntry;
@@ -21,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -53,24 +50,8 @@ class ApplierDurabilityTest {
   void start() throws IOException {
     store = MvccStore.open(dir.resolve("store"));
     registry = new ProposalRegistry(1000, Duration.ofSeconds(5));
-    ApplyListener listener = new ApplyListener() {
-      @Override
-      public void applied(List<Event> events, long revision) {}
-
-      @Override
-      public void leaseGranted(long leaseId, long ttlSeconds) {}
-
-      @Override
-      public void leaseRevoked(long leaseId) {}
-
-      @Override
-      public void memberPublished(MemberAttributes attributes) {}
-
-      @Override
-      public void snapshotInstalled(long revision) {}
-    };
-    applier = kit.spawn(Applier.create(store, registry, new AppliedIndex(store.appliedIndex()),
-        new AlarmState(store.alarms()), listener, new Applier.Identity(1, 2), Map.of(),
+    applier = kit.spawn(ApplierFixture.applier(store, registry, new AppliedIndex(store.appliedIndex()),
+        new AlarmState(store.alarms()), new ApplierFixture.QuietListener(),
         index -> heard.add(new long[] {index, store.syncedAppliedIndex()})));
   }
 

@@ -13,8 +13,6 @@ import io.cairn.api.etcdserverpb.AlarmType;
 import io.cairn.api.etcdserverpb.InternalRaftRequest;
 import io.cairn.api.etcdserverpb.PutRequest;
 import io.cairn.api.internal.LogEntry;
-import io.cairn.api.internal.MemberAttributes;
-import io.cairn.api.mvccpb.Event;
 import io.cairn.api.raft.SnapshotMeta;
 import io.cairn.persistence.mvcc.ApplyBatch;
 import io.cairn.persistence.mvcc.MvccStore;
@@ -26,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -60,26 +57,14 @@ class ApplierSnapshotTest {
     follower = MvccStore.open(dir.resolve("follower"));
     appliedIndex = new AppliedIndex(follower.appliedIndex());
     alarms = new AlarmState(follower.alarms());
-    ApplyListener listener = new ApplyListener() {
-      @Override
-      public void applied(List<Event> events, long revision) {}
-
-      @Override
-      public void leaseGranted(long leaseId, long ttlSeconds) {}
-
-      @Override
-      public void leaseRevoked(long leaseId) {}
-
-      @Override
-      public void memberPublished(MemberAttributes attributes) {}
-
+    ApplyListener listener = new ApplierFixture.QuietListener() {
       @Override
       public void snapshotInstalled(long revision) {
         installedRevisions.add(revision);
       }
     };
-    applier = kit.spawn(Applier.create(follower, new ProposalRegistry(100, Duration.ofSeconds(5)), appliedIndex,
-        alarms, listener, new Applier.Identity(1, 2), Map.of(), appliedSink::add));
+    applier = kit.spawn(ApplierFixture.applier(follower, new ProposalRegistry(100, Duration.ofSeconds(5)),
+        appliedIndex, alarms, listener, appliedSink::add));
   }
 
   @AfterEach

@@ -39,6 +39,11 @@ final class LeaseDeadlines {
     return true;
   }
 
+  void clear() {
+    byId.clear();
+    byDeadline.clear();
+  }
+
   Entry get(long leaseId) {
     return byId.get(leaseId);
   }

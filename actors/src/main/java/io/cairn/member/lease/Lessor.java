@@ -79,10 +79,7 @@ public final class Lessor {
   public void start() {
     Map<Long, LeaseRecord> stored = backend.leases();
     synchronized (this) {
-      long now = nanoClock.getAsLong();
-      for (LeaseRecord lease : stored.values()) {
-        deadlines.put(lease.id(), effectiveTtl(lease.ttlSeconds()), now);
-      }
+      track(stored);
       if (system != null && timer == null) {
         timer =
             system
@@ -101,14 +98,17 @@ public final class Lessor {
   public void restore() {
     Map<Long, LeaseRecord> stored = backend.leases();
     synchronized (this) {
-      long now = nanoClock.getAsLong();
-      for (long id : deadlines.idsByDeadline()) {
-        deadlines.remove(id);
-      }
+      deadlines.clear();
       revokeNotBeforeNanos.clear();
-      for (LeaseRecord lease : stored.values()) {
-        deadlines.put(lease.id(), effectiveTtl(lease.ttlSeconds()), now);
-      }
+      track(stored);
+    }
+  }
+
+  /** Tracks each stored lease with a fresh deadline of now + its TTL. */
+  private void track(Map<Long, LeaseRecord> stored) {
+    long now = nanoClock.getAsLong();
+    for (LeaseRecord lease : stored.values()) {
+      deadlines.put(lease.id(), effectiveTtl(lease.ttlSeconds()), now);
     }
   }
 
