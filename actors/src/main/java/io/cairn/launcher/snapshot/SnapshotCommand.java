@@ -1,5 +1,6 @@
 package io.cairn.launcher.snapshot;
 
+import io.cairn.launcher.config.ZapJsonLayout;
 import io.cairn.member.MemberIds;
 import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -254,20 +254,28 @@ public final class SnapshotCommand {
       "STATUS OPTIONS:",
       "  -w, --write-out=\"simple\"\tset the output format (fields, json, simple, table)");
 
-  /** etcdctl's zap JSON log lines (level, ts in epoch seconds, caller, msg, then fields). */
+  /**
+   * etcdctl's zap JSON log lines (level, ts in epoch seconds, caller, msg, then fields), escaped as the server's
+   * {@link ZapJsonLayout}; written to the command's stderr stream, not through logback, whose zap layout is the
+   * server's (ISO-8601 ts, string fields only).
+   */
   static final class ZapLines {
     private ZapLines() {}
 
     static void info(PrintStream err, String msg, Map<String, Object> fields) {
       StringBuilder b = new StringBuilder("{\"level\":\"info\",\"ts\":");
       b.append(String.format(java.util.Locale.ROOT, "%.7f", System.currentTimeMillis() / 1000.0));
-      b.append(",\"caller\":\"cairn/snapshot\",\"msg\":").append(quote(msg));
+      ZapJsonLayout.quote(b.append(",\"caller\":\"cairn/snapshot\",\"msg\":"), msg);
       fields.entrySet().stream().sorted(Map.Entry.comparingByKey(fieldOrder())).forEach(e -> {
-        b.append(',').append(quote(e.getKey())).append(':');
+        ZapJsonLayout.quote(b.append(','), e.getKey()).append(':');
         if (e.getValue() instanceof List<?> list) {
-          b.append(list.stream().map(v -> quote(String.valueOf(v))).collect(Collectors.joining(",", "[", "]")));
+          b.append('[');
+          for (int i = 0; i < list.size(); i++) {
+            ZapJsonLayout.quote(i == 0 ? b : b.append(','), String.valueOf(list.get(i)));
+          }
+          b.append(']');
         } else {
-          b.append(quote(String.valueOf(e.getValue())));
+          ZapJsonLayout.quote(b, String.valueOf(e.getValue()));
         }
       });
       err.println(b.append('}'));
@@ -278,26 +286,6 @@ public final class SnapshotCommand {
       List<String> order = List.of("path", "wal-dir", "data-dir", "snap-dir", "cluster-id", "local-member-id",
           "added-peer-id", "added-peer-peer-urls");
       return Comparator.comparingInt(k -> order.indexOf(k) < 0 ? order.size() : order.indexOf(k));
-    }
-
-    private static String quote(String s) {
-      StringBuilder b = new StringBuilder("\"");
-      for (char c : s.toCharArray()) {
-        switch (c) {
-          case '"' -> b.append("\\\"");
-          case '\\' -> b.append("\\\\");
-          case '\n' -> b.append("\\n");
-          case '\t' -> b.append("\\t");
-          default -> {
-            if (c < 0x20) {
-              b.append(String.format("\\u%04x", (int) c));
-            } else {
-              b.append(c);
-            }
-          }
-        }
-      }
-      return b.append('"').toString();
     }
   }
 }
