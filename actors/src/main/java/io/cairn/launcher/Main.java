@@ -77,24 +77,12 @@ public final class Main {
 
   /** Runs the member until a signal; returns the exit code. */
   static int run(CairnConfig config) {
-    logStartup(config);
-    ClusterPlan plan;
-    String nameserver = "";
+    // etcd decides once, before anything is written, whether this is a restart: the member dir exists.
+    boolean restart = hasMemberDir(config);
+    logStartup(config, restart);
+    Bootstrap bootstrap;
     try {
-      // etcd makes its bootstrap checks only when it has no data yet; a restart needs just its own entry.
-      // A data dir made by `cairn snapshot restore` or a first start with --discovery-srv bootstraps from what it
-      // recorded then (BootstrapRecord); a fresh one with --discovery-srv from the SRV records (SrvDiscovery).
-      Optional<BootstrapRecord> recorded = BootstrapRecord.read(config.dataDir());
-      if (recorded.isPresent()) {
-        plan = recorded.get().plan(config.listenPeerUrls());
-        nameserver = config.discoverySrvNameserver().isEmpty()
-            ? recorded.get().nameserver() : config.discoverySrvNameserver();
-      } else if (!config.discoverySrv().isEmpty()) {
-        plan = discover(config);
-        nameserver = config.discoverySrvNameserver();
-      } else {
-        plan = hasMemberDir(config) ? ClusterPlan.of(config) : ClusterPlan.verified(config);
-      }
+      bootstrap = bootstrap(config, restart);
     } catch (ClusterPlanException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "{}", e.getMessage());
       return 1;
@@ -102,17 +90,18 @@ public final class Main {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "cannot read {}: {}", config.dataDir(), e.getMessage());
       return 1;
     }
+    ClusterPlan plan = bootstrap.plan();
     ActorSystem<Void> system;
     try {
       system = ActorSystem.create(Behaviors.empty(), PeerAddress.SYSTEM_NAME,
-          SrvDiscovery.resolverConfig(nameserver).withFallback(akkaConfig(config, plan)));
+          SrvDiscovery.resolverConfig(bootstrap.nameserver()).withFallback(akkaConfig(config, plan, restart)));
     } catch (RuntimeException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "listen tcp {}:{}: {}", plan.bind().host(), plan.bind().port(),
           e.getCause() != null ? e.getCause().getMessage() : e.getMessage());
       return 1;
     }
     JoinedCluster joined = null;
-    if (!hasMemberDir(config) && !plan.newCluster()) {
+    if (!restart && !plan.newCluster()) {
       // etcd's GetClusterFromRemotePeers: a new member of an existing cluster takes the cluster from its peers.
       try {
         joined = RemoteMembership.fetch(system, plan);
@@ -124,6 +113,11 @@ public final class Main {
     }
     MemberNode member;
     try {
+      if (bootstrap.discovered() != null) {
+        // Written only now, when the member dir becomes this member's: a start that failed before (DNS, the
+        // join) leaves no member dir, so the next one is a first start again.
+        bootstrap.discovered().write(config.dataDir().resolve("member"));
+      }
       member = MemberNode.start(config, plan, joined, system);
     } catch (MemberRemovedException e) {
       logRemoved();
@@ -150,7 +144,7 @@ public final class Main {
       if (!member.ready().toCompletableFuture().isDone()) {
         return 0; // stopped by a signal before it was ready
       }
-      member.ready().toCompletableFuture().join();
+      member.ready().toCompletableFuture().join(); // throws if it failed after the system stopped
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       System.err.println("cairn: cannot publish member attributes: " + cause.getMessage());
@@ -191,10 +185,37 @@ public final class Main {
   }
 
   /**
-   * etcd's --discovery-srv bootstrap: the initial cluster from the SRV records, recorded in the data dir so that
+   * The cluster this start uses and the DNS server its peers' host names resolve on.
+   *
+   * @param discovered the bootstrap record to write once the member starts (a first start with --discovery-srv),
+   *     else null
+   */
+  private record Bootstrap(ClusterPlan plan, String nameserver, BootstrapRecord discovered) {}
+
+  /**
+   * Where the cluster comes from, first match wins: the data dir's bootstrap record (made by {@code cairn snapshot
+   * restore} or a first start with --discovery-srv; BootstrapRecord says why the store alone cannot tell it), the
+   * SRV records (--discovery-srv), else the flags. etcd makes its bootstrap checks only when it has no data yet; a
+   * restart needs just its own entry.
+   */
+  private static Bootstrap bootstrap(CairnConfig config, boolean restart) throws IOException {
+    Optional<BootstrapRecord> recorded = BootstrapRecord.read(config.dataDir());
+    if (recorded.isPresent()) {
+      String nameserver = config.discoverySrvNameserver().isEmpty()
+          ? recorded.get().nameserver() : config.discoverySrvNameserver();
+      return new Bootstrap(recorded.get().plan(config.listenPeerUrls()), nameserver, null);
+    }
+    if (!config.discoverySrv().isEmpty()) {
+      return discover(config);
+    }
+    return new Bootstrap(restart ? ClusterPlan.of(config) : ClusterPlan.verified(config), "", null);
+  }
+
+  /**
+   * etcd's --discovery-srv bootstrap: the initial cluster from the SRV records, with the record that lets
    * restarts need neither DNS nor the flags (BootstrapRecord).
    */
-  private static ClusterPlan discover(CairnConfig config) throws IOException {
+  private static Bootstrap discover(CairnConfig config) {
     List<String> advertised = config.initialAdvertisePeerUrls().stream().map(URI::toString).toList();
     ClusterPlan plan;
     try (SrvDiscovery srv = SrvDiscovery.open(config.discoverySrvNameserver())) {
@@ -205,9 +226,9 @@ public final class Main {
     String initialCluster = plan.members().stream()
         .flatMap(m -> m.peerUrls().stream().map(u -> m.name() + "=" + u))
         .collect(java.util.stream.Collectors.joining(","));
-    new BootstrapRecord(BootstrapRecord.DISCOVERY_SRV, config.name(), initialCluster, config.initialClusterToken(),
-        advertised, config.discoverySrvNameserver()).write(config.dataDir().resolve("member"));
-    return plan;
+    BootstrapRecord record = new BootstrapRecord(BootstrapRecord.DISCOVERY_SRV, config.name(), initialCluster,
+        config.initialClusterToken(), advertised, config.discoverySrvNameserver());
+    return new Bootstrap(plan, config.discoverySrvNameserver(), record);
   }
 
   private static boolean hasMemberDir(CairnConfig config) {
@@ -219,19 +240,19 @@ public final class Main {
    * journal under the data dir, over application.conf. The Artery frame grows with --max-request-bytes so an
    * AppendEntries with one maximal entry always fits.
    */
-  static Config akkaConfig(CairnConfig config, ClusterPlan plan) {
+  static Config akkaConfig(CairnConfig config, ClusterPlan plan, boolean restart) {
     long frameBytes = Math.max(DEFAULT_FRAME_BYTES, MemberNode.maxRaftMessageBytes(config.maxRequestBytes()));
     Config frame = frameBytes > DEFAULT_FRAME_BYTES
         ? ConfigFactory.parseMap(Map.of("akka.remote.artery.advanced.maximum-large-frame-size", frameBytes))
         : ConfigFactory.empty();
     return frame
-        .withFallback(ClusterSystemConfig.overlay(plan, config.forceNewCluster() && hasMemberDir(config)))
+        .withFallback(ClusterSystemConfig.overlay(plan, config.forceNewCluster() && restart))
         .withFallback(RaftLogSettings.forDataDir(config.dataDir()))
         .withFallback(ConfigFactory.load());
   }
 
   /** etcd 3.4's startup lines, in its order (etcdmain, then embed's configuration summary). */
-  private static void logStartup(CairnConfig config) {
+  private static void logStartup(CairnConfig config, boolean restart) {
     ETCDMAIN.info("etcd Version: 3.4.23");
     ETCDMAIN.info("cairn Version: {}", VERSION);
     ETCDMAIN.info("Java Version: {}", System.getProperty("java.version"));
@@ -243,7 +264,7 @@ public final class Main {
     EMBED.info("election = {}ms", config.electionTimeoutMs());
     EMBED.info("snapshot count = {}", config.snapshotCount());
     EMBED.info("advertise client URLs = {}", join(config.advertiseClientUrls()));
-    if (hasMemberDir(config)) {
+    if (restart) {
       // etcd prints these only when restarting from an existing member dir, with the flags it ignores.
       EMBED.info("initial advertise peer URLs = {}", join(config.initialAdvertisePeerUrls()));
       EMBED.info("initial cluster = ");

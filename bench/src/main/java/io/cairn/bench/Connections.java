@@ -67,6 +67,8 @@ final class Connections implements AutoCloseable {
     return NettyChannelBuilder.forAddress(hp.host(), hp.port())
         .usePlaintext()
         .directExecutor()
+        // etcd's clientv3 default (MaxCallRecvMsgSize math.MaxInt32): a range over a large key space is one
+        // response, and the benchmark must read what etcdctl would.
         .maxInboundMessageSize(Integer.MAX_VALUE)
         .build();
   }

@@ -9,20 +9,13 @@ import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** etcd benchmark's {@code put}: Put requests of {@code --key-size}/{@code --val-size} over a key space. */
 @Command(name = "put", mixinStandardHelpOptions = true, description = "Benchmark put")
 final class PutCommand extends LoadCommand {
-  @Option(names = "--key-size", defaultValue = "8", description = "Key size of put request. Default: ${DEFAULT-VALUE}")
-  int keySize;
-
-  @Option(names = "--val-size", defaultValue = "8", description = "Value size of put request. Default: ${DEFAULT-VALUE}")
-  int valSize;
-
-  @Option(names = "--key-space-size", defaultValue = "1",
-      description = "Maximum possible keys. Default: ${DEFAULT-VALUE}")
-  long keySpaceSize;
+  @Mixin PutOptions kv;
 
   @Option(names = "--sequential-keys", description = "Use sequential keys (request i writes key i %% key-space-size).")
   boolean sequentialKeys;
@@ -35,26 +28,22 @@ final class PutCommand extends LoadCommand {
   @Override
   void validate() {
     super.validate();
-    if (keySize < 1 || valSize < 0 || keySpaceSize < 1) {
-      throw new IllegalArgumentException("--key-size and --key-space-size must be positive, --val-size not negative");
-    }
+    kv.validate();
   }
 
   @Override
   void settings(Map<String, String> s) {
-    s.put("key_size", Integer.toString(keySize));
-    s.put("val_size", Integer.toString(valSize));
-    s.put("key_space", Long.toString(keySpaceSize));
+    kv.settings(s);
     s.put("sequential", Boolean.toString(sequentialKeys));
   }
 
   @Override
   LoadDriver.Op prepare(Connections conns) {
-    ByteString value = ByteString.copyFrom(Keys.randomBytes(valSize, new java.util.Random()));
+    ByteString value = ByteString.copyFrom(Keys.randomBytes(kv.valSize, new java.util.Random()));
     return (client, seq, done) -> {
-      long n = Keys.keyNumber(seq, keySpaceSize, sequentialKeys, ThreadLocalRandom.current());
+      long n = Keys.keyNumber(seq, kv.keySpaceSize, sequentialKeys, ThreadLocalRandom.current());
       PutRequest req = PutRequest.newBuilder()
-          .setKey(ByteString.copyFrom(Keys.varintKey(n, keySize)))
+          .setKey(ByteString.copyFrom(Keys.varintKey(n, kv.keySize)))
           .setValue(value)
           .build();
       ClientCalls.asyncUnaryCall(conns.forClient(client).newCall(EtcdMethods.PUT, CallOptions.DEFAULT), req,

@@ -9,19 +9,13 @@ import io.grpc.stub.ClientCalls;
 import java.util.Map;
 import java.util.Random;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** etcd benchmark's {@code txn-put}: a Txn with no compares and {@code --txn-ops} puts on sequential keys. */
 @Command(name = "txn-put", mixinStandardHelpOptions = true, description = "Benchmark txn-put")
 final class TxnPutCommand extends LoadCommand {
-  @Option(names = "--key-size", defaultValue = "8", description = "Key size of txn put. Default: ${DEFAULT-VALUE}")
-  int keySize;
-
-  @Option(names = "--val-size", defaultValue = "8", description = "Value size of txn put. Default: ${DEFAULT-VALUE}")
-  int valSize;
-
-  @Option(names = "--key-space-size", defaultValue = "1", description = "Maximum possible keys. Default: ${DEFAULT-VALUE}")
-  long keySpaceSize;
+  @Mixin PutOptions kv;
 
   @Option(names = "--txn-ops", defaultValue = "1", description = "Number of puts per txn. Default: ${DEFAULT-VALUE}")
   int txnOps;
@@ -34,29 +28,28 @@ final class TxnPutCommand extends LoadCommand {
   @Override
   void validate() {
     super.validate();
-    if (keySize < 1 || valSize < 0 || keySpaceSize < 1 || txnOps < 1) {
-      throw new IllegalArgumentException("--key-size, --key-space-size and --txn-ops must be positive");
+    kv.validate();
+    if (txnOps < 1) {
+      throw new IllegalArgumentException("--txn-ops must be positive");
     }
   }
 
   @Override
   void settings(Map<String, String> s) {
-    s.put("key_size", Integer.toString(keySize));
-    s.put("val_size", Integer.toString(valSize));
-    s.put("key_space", Long.toString(keySpaceSize));
+    kv.settings(s);
     s.put("txn_ops", Integer.toString(txnOps));
   }
 
   @Override
   LoadDriver.Op prepare(Connections conns) {
-    ByteString value = ByteString.copyFrom(Keys.randomBytes(valSize, new Random()));
+    ByteString value = ByteString.copyFrom(Keys.randomBytes(kv.valSize, new Random()));
     return (client, seq, done) -> {
       TxnRequest.Builder txn = TxnRequest.newBuilder();
       for (int i = 0; i < txnOps; i++) {
         // etcd's txn-put walks the key space in order, so one txn never names a key twice.
-        long n = (seq * txnOps + i) % keySpaceSize;
+        long n = (seq * txnOps + i) % kv.keySpaceSize;
         txn.addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
-            .setKey(ByteString.copyFrom(Keys.varintKey(n, keySize))).setValue(value)));
+            .setKey(ByteString.copyFrom(Keys.varintKey(n, kv.keySize))).setValue(value)));
       }
       ClientCalls.asyncUnaryCall(conns.forClient(client).newCall(EtcdMethods.TXN, CallOptions.DEFAULT),
           txn.build(), PutCommand.Unary.observer(done));

@@ -33,9 +33,9 @@ class BenchArgumentsTest {
     assertTrue(put.root.targetLeader);
     assertEquals(5000, put.total);
     assertEquals(200.0, put.rate);
-    assertEquals(16, put.keySize);
-    assertEquals(256, put.valSize);
-    assertEquals(100000, put.keySpaceSize);
+    assertEquals(16, put.kv.keySize);
+    assertEquals(256, put.kv.valSize);
+    assertEquals(100000, put.kv.keySpaceSize);
     assertTrue(put.sequentialKeys);
   }
 
@@ -47,9 +47,9 @@ class BenchArgumentsTest {
     assertEquals(1, put.root.clients);
     assertFalse(put.root.targetLeader);
     assertEquals(10000, put.total);
-    assertEquals(8, put.keySize);
-    assertEquals(8, put.valSize);
-    assertEquals(1, put.keySpaceSize);
+    assertEquals(8, put.kv.keySize);
+    assertEquals(8, put.kv.valSize);
+    assertEquals(1, put.kv.keySpaceSize);
     assertFalse(put.sequentialKeys);
     WatchLatencyCommand watch = (WatchLatencyCommand) parse("watch-latency");
     assertEquals(10, watch.streams);
@@ -87,6 +87,8 @@ class BenchArgumentsTest {
   void txnPutAndLeaseKeepaliveParse() {
     TxnPutCommand txn = (TxnPutCommand) parse("txn-put", "--txn-ops", "3", "--key-space-size", "10");
     assertEquals(3, txn.txnOps);
+    assertEquals(10, txn.kv.keySpaceSize);
+    assertEquals(8, txn.kv.keySize);
     assertInstanceOf(LeaseKeepaliveCommand.class, parse("lease-keepalive", "--total", "7"));
   }
 }

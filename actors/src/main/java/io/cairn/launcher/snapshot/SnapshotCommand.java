@@ -1,5 +1,6 @@
 package io.cairn.launcher.snapshot;
 
+import io.cairn.launcher.config.ZapJsonLayout;
 import io.cairn.member.MemberIds;
 import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,9 +49,15 @@ public final class SnapshotCommand {
     return new SnapshotCommand(out, err).dispatch(args);
   }
 
-  @Command(name = "restore")
-  static final class RestoreArgs {
+  /** What both subcommands take: one file, an output format, help. */
+  abstract static class FileArgs {
     @Parameters List<String> files = new ArrayList<>();
+    @Option(names = {"-w", "--write-out"}) String writeOut = "simple";
+    @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
+  }
+
+  @Command(name = "restore")
+  static final class RestoreArgs extends FileArgs {
     @Option(names = "--data-dir") String dataDir = "";
     @Option(names = "--wal-dir") String walDir = "";
     @Option(names = "--name") String name = "default";
@@ -59,15 +65,19 @@ public final class SnapshotCommand {
     @Option(names = "--initial-cluster-token") String token = "etcd-cluster";
     @Option(names = "--initial-advertise-peer-urls") String advertisePeerUrls = "http://localhost:2380";
     @Option(names = "--skip-hash-check", arity = "0..1") boolean skipHashCheck;
-    @Option(names = {"-w", "--write-out"}) String writeOut = "simple";
-    @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
   }
 
   @Command(name = "status")
-  static final class StatusArgs {
-    @Parameters List<String> files = new ArrayList<>();
-    @Option(names = {"-w", "--write-out"}) String writeOut = "simple";
-    @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
+  static final class StatusArgs extends FileArgs {}
+
+  /** A failure with its exit code and etcdctl's message (printed after "Error: "). */
+  private static final class Failure extends Exception {
+    final int code;
+
+    Failure(int code, String message) {
+      super(message, null, false, false);
+      this.code = code;
+    }
   }
 
   private int dispatch(String[] args) {
@@ -77,36 +87,48 @@ public final class SnapshotCommand {
     }
     String sub = args[0];
     String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
-    return switch (sub) {
-      case "restore" -> restore(rest);
-      case "status" -> status(rest);
-      case "save" -> fail(EXIT_ERROR, "'cairn snapshot save' is etcdctl's: run 'etcdctl --endpoints=HOST:PORT"
-          + " snapshot save FILE' against a running member");
-      default -> fail(EXIT_ERROR, "unknown command \"" + sub + "\" for \"cairn snapshot\"");
-    };
+    try {
+      return switch (sub) {
+        case "restore" -> {
+          RestoreArgs a = parse(new RestoreArgs(), rest, sub);
+          yield a == null ? 0 : restore(a);
+        }
+        case "status" -> {
+          StatusArgs a = parse(new StatusArgs(), rest, sub);
+          yield a == null ? 0 : status(a);
+        }
+        case "save" -> fail(EXIT_ERROR, "'cairn snapshot save' is etcdctl's: run 'etcdctl --endpoints=HOST:PORT"
+            + " snapshot save FILE' against a running member");
+        default -> fail(EXIT_ERROR, "unknown command \"" + sub + "\" for \"cairn snapshot\"");
+      };
+    } catch (Failure f) {
+      return fail(f.code, f.getMessage());
+    }
   }
 
-  private <T> T parse(T target, String[] args) {
+  /**
+   * The command line as pflag reads it, with etcdctl's argument count check; null when help was asked for (the
+   * usage is printed).
+   */
+  private <T extends FileArgs> T parse(T target, String[] args, String sub) throws Failure {
     CommandLine cl = new CommandLine(target);
     cl.setOverwrittenOptionsAllowed(true); // pflag: a later occurrence wins
-    cl.parseArgs(args);
-    return cl.isUsageHelpRequested() ? null : target;
+    try {
+      cl.parseArgs(args);
+    } catch (CommandLine.ParameterException e) {
+      throw new Failure(EXIT_ERROR, flagError(e));
+    }
+    if (cl.isUsageHelpRequested()) {
+      out.println(USAGE);
+      return null;
+    }
+    if (target.files.size() != 1) {
+      throw new Failure(EXIT_BAD_ARGS, "snapshot " + sub + " requires exactly one argument");
+    }
+    return target;
   }
 
-  private int status(String[] args) {
-    StatusArgs a;
-    try {
-      a = parse(new StatusArgs(), args);
-    } catch (CommandLine.ParameterException e) {
-      return fail(EXIT_ERROR, flagError(e));
-    }
-    if (a == null) {
-      out.println(USAGE);
-      return 0;
-    }
-    if (a.files.size() != 1) {
-      return fail(EXIT_BAD_ARGS, "snapshot status requires exactly one argument");
-    }
+  private int status(StatusArgs a) {
     Path file = Path.of(a.files.get(0));
     try {
       SnapshotStatusFormat.format(new SnapshotInfo(0, 0, 0, 0), a.writeOut); // refuse a bad format before reading
@@ -124,20 +146,7 @@ public final class SnapshotCommand {
     }
   }
 
-  private int restore(String[] args) {
-    RestoreArgs a;
-    try {
-      a = parse(new RestoreArgs(), args);
-    } catch (CommandLine.ParameterException e) {
-      return fail(EXIT_ERROR, flagError(e));
-    }
-    if (a == null) {
-      out.println(USAGE);
-      return 0;
-    }
-    if (a.files.size() != 1) {
-      return fail(EXIT_BAD_ARGS, "snapshot restore requires exactly one argument");
-    }
+  private int restore(RestoreArgs a) {
     if (!a.walDir.isEmpty()) {
       // Cairn keeps its Raft log under the data dir; a separate log dir is not supported (as --wal-dir for the server).
       return fail(EXIT_ERROR, "--wal-dir is not supported: Cairn keeps the Raft log in <data-dir>/member/raft");
@@ -245,20 +254,28 @@ public final class SnapshotCommand {
       "STATUS OPTIONS:",
       "  -w, --write-out=\"simple\"\tset the output format (fields, json, simple, table)");
 
-  /** etcdctl's zap JSON log lines (level, ts in epoch seconds, caller, msg, then fields). */
+  /**
+   * etcdctl's zap JSON log lines (level, ts in epoch seconds, caller, msg, then fields), escaped as the server's
+   * {@link ZapJsonLayout}; written to the command's stderr stream, not through logback, whose zap layout is the
+   * server's (ISO-8601 ts, string fields only).
+   */
   static final class ZapLines {
     private ZapLines() {}
 
     static void info(PrintStream err, String msg, Map<String, Object> fields) {
       StringBuilder b = new StringBuilder("{\"level\":\"info\",\"ts\":");
       b.append(String.format(java.util.Locale.ROOT, "%.7f", System.currentTimeMillis() / 1000.0));
-      b.append(",\"caller\":\"cairn/snapshot\",\"msg\":").append(quote(msg));
+      ZapJsonLayout.quote(b.append(",\"caller\":\"cairn/snapshot\",\"msg\":"), msg);
       fields.entrySet().stream().sorted(Map.Entry.comparingByKey(fieldOrder())).forEach(e -> {
-        b.append(',').append(quote(e.getKey())).append(':');
+        ZapJsonLayout.quote(b.append(','), e.getKey()).append(':');
         if (e.getValue() instanceof List<?> list) {
-          b.append(list.stream().map(v -> quote(String.valueOf(v))).collect(Collectors.joining(",", "[", "]")));
+          b.append('[');
+          for (int i = 0; i < list.size(); i++) {
+            ZapJsonLayout.quote(i == 0 ? b : b.append(','), String.valueOf(list.get(i)));
+          }
+          b.append(']');
         } else {
-          b.append(quote(String.valueOf(e.getValue())));
+          ZapJsonLayout.quote(b, String.valueOf(e.getValue()));
         }
       });
       err.println(b.append('}'));
@@ -269,26 +286,6 @@ public final class SnapshotCommand {
       List<String> order = List.of("path", "wal-dir", "data-dir", "snap-dir", "cluster-id", "local-member-id",
           "added-peer-id", "added-peer-peer-urls");
       return Comparator.comparingInt(k -> order.indexOf(k) < 0 ? order.size() : order.indexOf(k));
-    }
-
-    private static String quote(String s) {
-      StringBuilder b = new StringBuilder("\"");
-      for (char c : s.toCharArray()) {
-        switch (c) {
-          case '"' -> b.append("\\\"");
-          case '\\' -> b.append("\\\\");
-          case '\n' -> b.append("\\n");
-          case '\t' -> b.append("\\t");
-          default -> {
-            if (c < 0x20) {
-              b.append(String.format("\\u%04x", (int) c));
-            } else {
-              b.append(c);
-            }
-          }
-        }
-      }
-      return b.append('"').toString();
     }
   }
 }

@@ -16,13 +16,20 @@ import java.util.Properties;
  * The initial cluster a data dir was bootstrapped with when no --initial-cluster flag says it, kept in
  * {@code <data-dir>/member/bootstrap}: written by {@code cairn snapshot restore} (its --name --initial-cluster
  * --initial-cluster-token --initial-advertise-peer-urls) and by a first start with --discovery-srv (the cluster the
- * SRV records gave).
+ * SRV records gave, once that start gets as far as creating the member).
  *
  * <p>etcd writes the initial membership into the WAL and the backend, so such a member restarts with only
  * {@code --name} and its listen URLs (etcd's disaster recovery guide) and ignores the initial cluster flags and DNS.
  * Cairn keeps these bootstrap values instead and computes the same plan from them on every start: the member and
  * cluster IDs derive from the peer URLs and token exactly as etcd's do, so a restored member can never join the old
  * cluster by accident, and a restart does not depend on DNS.
+ *
+ * <p>This record stands in for the bootstrap flags, not for the membership the store keeps: as with
+ * --initial-cluster, the store's meta wins once it exists (the IDs in {@code member/id} and {@code cluster/id},
+ * the configuration in {@code cluster/members}, written by the applier: ClusterBootstrap.recover and
+ * Membership.recover). The record is still needed because the launcher must know the member's Artery addresses and
+ * seed nodes to create its actor system before the store is opened, and because a restored store holds no
+ * membership at all until its first start applies one (restore drops the old cluster's meta).
  *
  * @param source "restore" or "discovery-srv"
  * @param nameserver the --discovery-srv-nameserver the peer host names resolve on ("" = the system resolver)
@@ -34,7 +41,7 @@ public record BootstrapRecord(
   public static final String RESTORE = "restore";
   public static final String DISCOVERY_SRV = "discovery-srv";
 
-  /** The record of a data dir restored by {@code cairn snapshot restore}, if it is one. */
+  /** The data dir's record, if it has one (restored, or bootstrapped with --discovery-srv). */
   public static Optional<BootstrapRecord> read(Path dataDir) throws IOException {
     Path file = dataDir.resolve("member").resolve(FILE);
     if (!Files.isRegularFile(file)) {

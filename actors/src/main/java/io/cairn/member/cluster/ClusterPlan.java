@@ -109,13 +109,20 @@ public record ClusterPlan(
 
   /** {@link #of(CairnConfig)} then the checks etcd makes before its first start in the given state. */
   public static ClusterPlan verified(CairnConfig config) {
-    ClusterPlan plan = of(config);
-    if (plan.newCluster()) {
-      plan.verifyBootstrap(AdvertiseCheck.withDns());
+    return of(config).verifiedForFirstStart(AdvertiseCheck.withDns());
+  }
+
+  /**
+   * The checks etcd makes before a member's first start: a new cluster's full bootstrap check, a member joining
+   * an existing one only the duplicate URL check (the rest comes from its peers). Returns this plan.
+   */
+  ClusterPlan verifiedForFirstStart(AdvertiseCheck advertiseCheck) {
+    if (newCluster) {
+      verifyBootstrap(advertiseCheck);
     } else {
-      plan.verifyNoDuplicateUrl();
+      verifyNoDuplicateUrl();
     }
-    return plan;
+    return this;
   }
 
   /** etcd's ServerConfig.VerifyBootstrap (--initial-cluster-state new, no data yet), in etcd's order. */

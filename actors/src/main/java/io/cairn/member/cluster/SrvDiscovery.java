@@ -235,14 +235,8 @@ public final class SrvDiscovery implements AutoCloseable {
   public ClusterPlan plan(String name, String domain, String serviceSuffix, List<String> advertisePeerUrls,
       List<String> listenPeerUrls, String token, String initialClusterState) {
     String initialCluster = initialCluster(name, domain, serviceSuffix, advertisePeerUrls);
-    ClusterPlan plan = ClusterPlan.of(name, initialCluster, advertisePeerUrls, listenPeerUrls, token,
-        initialClusterState);
-    if (plan.newCluster()) {
-      plan.verifyBootstrap(advertiseCheck());
-    } else {
-      plan.verifyNoDuplicateUrl();
-    }
-    return plan;
+    return ClusterPlan.of(name, initialCluster, advertisePeerUrls, listenPeerUrls, token, initialClusterState)
+        .verifiedForFirstStart(advertiseCheck());
   }
 
   private String on() {

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.stream.Stream;
 import java.util.zip.CRC32;
 import org.iq80.leveldb.DB;
@@ -78,13 +76,9 @@ final class SnapshotRestore {
         }
       }
       Files.deleteIfExists(abs);
-      try {
-        Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE);
-      } catch (java.nio.file.AtomicMoveNotSupportedException e) {
-        Files.move(tmp, abs);
-      }
+      StoreSwap.move(tmp, abs);
     } catch (IOException | RuntimeException e) {
-      deleteRecursively(tmp);
+      StoreSwap.deleteRecursively(tmp);
       throw e;
     }
   }
@@ -108,16 +102,5 @@ final class SnapshotRestore {
               });
     }
     return new SnapshotInfo(crc.getValue(), rev[0], count, Files.size(file));
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(p)) {
-      for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(f);
-      }
-    }
   }
 }

@@ -52,6 +52,7 @@ final class StoreSwap {
     deleteRecursively(old);
   }
 
+  /** Deletes a directory tree (or file), if present; also SnapshotRestore's cleanup of a failed restore. */
   static void deleteRecursively(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
@@ -68,7 +69,8 @@ final class StoreSwap {
     return abs.resolveSibling(abs.getFileName() + suffix);
   }
 
-  private static void move(Path from, Path to) throws IOException {
+  /** A rename, atomic where the file system can make it so; also SnapshotRestore's final move. */
+  static void move(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException e) {

@@ -37,6 +37,18 @@ class SnapshotTest extends StoreTestSupport {
     return out.toByteArray();
   }
 
+  /** The copy has the store's revisions, keys (now and at revision 3) and leases. */
+  private void assertSameKeySpace(MvccStore copy) throws Exception {
+    assertEquals(store.currentRevision(), copy.currentRevision());
+    assertEquals(store.hashKV(0), copy.hashKV(0));
+    RangeRequest all = RangeRequest.newBuilder().setKey(bs("\0")).setRangeEnd(bs("\0")).build();
+    assertEquals(store.range(all).build(), copy.range(all).build());
+    assertEquals(
+        store.range(all.toBuilder().setRevision(3).build()).build(),
+        copy.range(all.toBuilder().setRevision(3).build()).build());
+    assertEquals(store.leases(), copy.leases());
+  }
+
   @Test
   void roundTrip() throws Exception {
     byte[] snap = snapshot();
@@ -44,16 +56,9 @@ class SnapshotTest extends StoreTestSupport {
     Path restored = dir.resolve("restored");
     MvccStore.restoreSnapshot(new ByteArrayInputStream(snap), restored);
     try (MvccStore copy = MvccStore.open(restored)) {
-      assertEquals(store.currentRevision(), copy.currentRevision());
+      assertSameKeySpace(copy);
       assertEquals(store.appliedIndex(), copy.appliedIndex());
       assertEquals(store.hash(), copy.hash());
-      assertEquals(store.hashKV(0), copy.hashKV(0));
-      RangeRequest all = RangeRequest.newBuilder().setKey(bs("\0")).setRangeEnd(bs("\0")).build();
-      assertEquals(store.range(all).build(), copy.range(all).build());
-      assertEquals(
-          store.range(all.toBuilder().setRevision(3).build()).build(),
-          copy.range(all.toBuilder().setRevision(3).build()).build());
-      assertEquals(store.leases(), copy.leases());
       assertEquals(9, copy.meta("members").orElseThrow()[0]);
     }
   }
@@ -145,14 +150,7 @@ class SnapshotTest extends StoreTestSupport {
     Path restored = dir.resolve("new-cluster");
     MvccStore.restoreForNewCluster(new ByteArrayInputStream(snap), restored, true);
     try (MvccStore copy = MvccStore.open(restored)) {
-      assertEquals(store.currentRevision(), copy.currentRevision());
-      assertEquals(store.hashKV(0), copy.hashKV(0));
-      RangeRequest all = RangeRequest.newBuilder().setKey(bs("\0")).setRangeEnd(bs("\0")).build();
-      assertEquals(store.range(all).build(), copy.range(all).build());
-      assertEquals(
-          store.range(all.toBuilder().setRevision(3).build()).build(),
-          copy.range(all.toBuilder().setRevision(3).build()).build());
-      assertEquals(store.leases(), copy.leases());
+      assertSameKeySpace(copy);
       assertTrue(store.appliedIndex() > 0);
       assertEquals(0, copy.appliedIndex(), "the new cluster's Raft log starts empty");
       assertTrue(copy.meta("members").isEmpty(), "member meta of the old cluster is dropped");
