@@ -151,12 +151,7 @@ public final class Etcdctl {
 
         /** Polls stdout until the predicate holds; false on timeout. */
         public boolean awaitStdout(Predicate<String> condition, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (condition.test(stdout())) return true;
-                ServerProcess.pause(25);
-            }
-            return condition.test(stdout());
+            return Await.until(timeout, Duration.ofMillis(25), () -> condition.test(stdout()) ? null : "no") == null;
         }
 
         /** SIGINT (what Ctrl-C does: lock/elect release their session), then wait bounded. */

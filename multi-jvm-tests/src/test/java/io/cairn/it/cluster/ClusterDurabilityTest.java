@@ -1,10 +1,11 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static io.cairn.it.cluster.ClusterProcesses.bs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
 import io.cairn.it.ServerProcess;
 import io.etcd.jetcd.Client;
 
@@ -71,7 +72,7 @@ class ClusterDurabilityTest {
                         // not acknowledged (may or may not be applied); next key, next member
                         failures.incrementAndGet();
                         via = (via + 1) % clients.size();
-                        ServerProcess.pause(20);
+                        Await.pace(20); // back-off before the retry through the next member
                     }
                 }
             }, "cluster-writer");
@@ -112,8 +113,8 @@ class ClusterDurabilityTest {
     }
 
     static void awaitAcks(AtomicInteger acks, int target, Thread writer) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        while (acks.get() < target && System.nanoTime() < deadline && writer.isAlive()) ServerProcess.pause(10);
+        Await.until(Duration.ofSeconds(40), Duration.ofMillis(10),
+                () -> acks.get() >= target || !writer.isAlive() ? null : "more acks");
         assertTrue(acks.get() >= target, "only " + acks.get() + " of " + target + " writes acknowledged within 40 s");
     }
 }

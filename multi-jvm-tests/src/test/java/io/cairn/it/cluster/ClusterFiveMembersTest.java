@@ -1,6 +1,6 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -1,5 +1,8 @@
 package io.cairn.it.cluster;
 
+import static io.cairn.it.Await.await;
+
+import io.cairn.it.Await;
 import io.cairn.it.Differential;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
@@ -14,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -162,23 +164,23 @@ public final class ClusterProcesses implements AutoCloseable {
      * the leader id reported by a majority of the members asked.
      */
     public int leader(List<Integer> among, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Status> last = List.of();
-        while (System.nanoTime() < deadline) {
+        int[] leader = {-1};
+        await(kind.label() + ": a leader agreed on among members " + among, timeout, () -> {
             List<Status> st = new ArrayList<>();
             for (int i : among) {
                 Status s = status(i);
                 if (s != null) st.add(s);
             }
-            last = st;
             for (Status candidate : st) {
                 long votes = st.stream().filter(s -> s.leaderId().equals(candidate.memberId())).count();
-                if (votes > among.size() / 2) return candidate.member();
+                if (votes > among.size() / 2) {
+                    leader[0] = candidate.member();
+                    return null;
+                }
             }
-            ServerProcess.pause(50);
-        }
-        throw new AssertionError(kind.label() + ": no leader agreed on among members " + among + " within "
-                + timeout + "; statuses: " + last);
+            return "statuses: " + st;
+        });
+        return leader[0];
     }
 
     public int leader() {
@@ -225,17 +227,6 @@ public final class ClusterProcesses implements AutoCloseable {
     public void killAllAndRestart() {
         for (ServerProcess m : members) m.kill9();
         launchAndAwait(indices());
-    }
-
-    /** Polls {@code check} every 50 ms until it returns null (success) or the timeout passes. */
-    public static void await(String what, Duration timeout, Supplier<String> check) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String failure = check.get();
-        while (failure != null && System.nanoTime() < deadline) {
-            ServerProcess.pause(50);
-            failure = check.get();
-        }
-        if (failure != null) throw new AssertionError(what + " not true within " + timeout + ": " + failure);
     }
 
     /** {@code etcdctl get KEY --print-value-only} against member i (serializable: {@code --consistency=s}). */
@@ -339,13 +330,12 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** Runs etcdctl against member via, again while the answer is "unhealthy cluster" (bounded: 60 s). */
     public Etcdctl.Result retryWhileUnhealthy(int via, String... args) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Etcdctl.Result r = ctl(via).run(args);
-            boolean unhealthy = r.exitCode() != 0 && r.stderr().contains("unhealthy cluster");
-            if (!unhealthy || System.nanoTime() > deadline) return r.ok();
-            ServerProcess.pause(500);
-        }
+        Etcdctl.Result[] last = new Etcdctl.Result[1];
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(500), () -> {
+            last[0] = ctl(via).run(args);
+            return last[0].exitCode() != 0 && last[0].stderr().contains("unhealthy cluster") ? "unhealthy cluster" : null;
+        });
+        return last[0].ok();
     }
 
     public static ByteSequence bs(String s) {

@@ -1,10 +1,11 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static io.cairn.it.cluster.ClusterProcesses.bs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.etcd.jetcd.Client;
@@ -96,7 +97,7 @@ class ClusterReconfigurationTest {
                         acked.put(k, "v" + i); // only once acknowledged
                         acks.incrementAndGet();
                     } catch (Exception e) {
-                        ServerProcess.pause(20); // not acknowledged: may or may not be there
+                        Await.pace(20); // not acknowledged (may or may not be there): back off, then the next key
                     }
                 }
             }, "reconfig-writer");
@@ -152,15 +153,15 @@ class ClusterReconfigurationTest {
         assertTrue(write.stderr().contains("etcdserver: rpc not supported for learner"), write.stderr());
         // Promote (again while etcd finds it not yet in sync).
         String id = cluster.memberIdHex(learner, 0);
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        Etcdctl.Result promoted;
-        do {
-            promoted = cluster.ctl(0).run("member", "promote", id);
-            if (promoted.exitCode() == 0) break;
-            assertTrue(promoted.stderr().contains("can only promote a learner member which is in sync with leader")
-                    || promoted.stderr().contains("unhealthy cluster"), promoted.stderr());
-            ServerProcess.pause(500);
-        } while (System.nanoTime() < deadline);
+        Etcdctl.Result[] attempt = new Etcdctl.Result[1];
+        Await.until(CONVERGE, Duration.ofMillis(500), () -> {
+            attempt[0] = cluster.ctl(0).run("member", "promote", id);
+            if (attempt[0].exitCode() == 0) return null;
+            assertTrue(attempt[0].stderr().contains("can only promote a learner member which is in sync with leader")
+                    || attempt[0].stderr().contains("unhealthy cluster"), attempt[0].stderr());
+            return attempt[0].stderr();
+        });
+        Etcdctl.Result promoted = attempt[0];
         assertEquals(0, promoted.exitCode(), promoted.stderr());
         assertTrue(promoted.stdout().contains("Member " + id + " promoted in cluster "), promoted.stdout());
         Etcdctl.Result after = cluster.ctl(0).run("member", "list").ok();

@@ -1,10 +1,11 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.etcd.jetcd.Client;
@@ -135,25 +136,19 @@ class ClusterReplicationTest {
         long t0 = System.nanoTime();
         // first successful write through a surviving member, polling every 50 ms (alternating survivors);
         // each attempt is bounded by --command-timeout=500ms, which is the granularity of the measurement
-        long elapsedMs = -1;
-        String lastError = "";
-        int attempt;
-        for (attempt = 0; ; attempt++) {
-            int via = survivors.get(attempt % survivors.size());
+        int[] attempts = {0};
+        String[] lastError = {""};
+        String failure = Await.until(Duration.ofSeconds(30), () -> {
+            int via = survivors.get(attempts[0]++ % survivors.size());
             Etcdctl.Result r = cluster.ctl(via).run(Duration.ofSeconds(10), null,
                     "put", "fo/first-after-kill", "m" + (via + 1), "--command-timeout=500ms");
-            if (r.exitCode() == 0) {
-                elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                break;
-            }
-            lastError = r.stderr().strip();
-            if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(30)) break;
-            ServerProcess.pause(50);
-        }
+            return r.exitCode() == 0 ? null : (lastError[0] = r.stderr().strip());
+        });
+        long elapsedMs = failure == null ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : -1;
         report("reelection", kind, "leader m" + (leader + 1) + " killed; first acknowledged write through a survivor after "
-                + elapsedMs + " ms (bound " + REELECTION_MAX_MS + " ms), attempt " + (attempt + 1)
-                + ", last failed attempt: " + lastError.replaceAll("\\s+", " "));
-        assertTrue(elapsedMs >= 0, kind + ": no write accepted within 30 s of killing the leader; last error: " + lastError);
+                + elapsedMs + " ms (bound " + REELECTION_MAX_MS + " ms), attempt " + attempts[0]
+                + ", last failed attempt: " + lastError[0].replaceAll("\\s+", " "));
+        assertTrue(elapsedMs >= 0, kind + ": no write accepted within 30 s of killing the leader; last error: " + lastError[0]);
         assertTrue(elapsedMs <= REELECTION_MAX_MS, kind + ": first write after leader kill took " + elapsedMs + " ms > "
                 + REELECTION_MAX_MS + " ms");
         int newLeader = cluster.leader(survivors, Duration.ofSeconds(10));

@@ -1,5 +1,6 @@
 package io.cairn.it.faults;
 
+import io.cairn.it.Await;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.etcd.jetcd.Client;
@@ -150,29 +151,27 @@ public final class FaultCluster implements AutoCloseable {
 
     /** Waits (bounded) until all members run and agree on a leader; returns it. */
     public int awaitHealthy(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            int leader = all().stream().allMatch(this::isAlive) ? agreedLeader(all()) : -1;
-            if (leader >= 0) return leader;
-            if (System.nanoTime() > deadline) {
-                List<Status> st = new ArrayList<>();
-                for (int i : all()) st.add(status(i));
-                throw new AssertionError(kind.label() + ": cluster not healthy within " + timeout + ": " + st);
-            }
-            ServerProcess.pause(100);
+        int[] leader = {-1};
+        String unhealthy = Await.until(timeout, Duration.ofMillis(100), () -> {
+            leader[0] = all().stream().allMatch(this::isAlive) ? agreedLeader(all()) : -1;
+            return leader[0] >= 0 ? null : "no agreed leader";
+        });
+        if (unhealthy != null) {
+            List<Status> st = new ArrayList<>();
+            for (int i : all()) st.add(status(i));
+            throw new AssertionError(kind.label() + ": cluster not healthy within " + timeout + ": " + st);
         }
+        return leader[0];
     }
 
     /** The leader among the members now (bounded wait for an agreed one among the running members). */
     public int leader(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            List<Integer> up = all().stream().filter(this::isAlive).toList();
-            int leader = agreedLeader(up);
-            if (leader >= 0) return leader;
-            if (System.nanoTime() > deadline) throw new AssertionError(kind.label() + ": no agreed leader within " + timeout);
-            ServerProcess.pause(100);
-        }
+        int[] leader = {-1};
+        Await.await(kind.label() + ": an agreed leader", timeout, Duration.ofMillis(100), () -> {
+            leader[0] = agreedLeader(all().stream().filter(this::isAlive).toList());
+            return leader[0] >= 0 ? null : "none";
+        });
+        return leader[0];
     }
 
     /** KV hash of member i's store at revision rev ({@code etcdctl endpoint hashkv --rev}), or null on error. */

@@ -2,7 +2,7 @@ package io.cairn.it.faults;
 
 import static io.cairn.it.faults.RegisterWorkload.bs;
 
-import io.cairn.it.ServerProcess;
+import io.cairn.it.Await;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -80,7 +81,7 @@ final class LeaseWorkload implements Workload {
                     lastAnsweredSendNanos = grantSent; // granted no earlier than this, so alive a TTL after it
                     log.add("keeper: lease " + Long.toHexString(lease));
                 }
-                ServerProcess.pause(1000); // keep-alive period (TTL/5)
+                Await.pace(1000); // keep-alive period (TTL/5)
                 long sent = System.nanoTime();
                 ops.incrementAndGet();
                 long ttl = jetcd.get(via).getLeaseClient().keepAliveOnce(lease).get(2, TimeUnit.SECONDS).getTTL();
@@ -105,7 +106,7 @@ final class LeaseWorkload implements Workload {
                 if (lease != 0 && e.getMessage() != null && e.getMessage().contains("requested lease not found")) {
                     lease = 0;
                 }
-                ServerProcess.pause(100);
+                Await.pace(100); // back-off before the retry
             }
         }
     }
@@ -123,10 +124,10 @@ final class LeaseWorkload implements Workload {
                     ops.incrementAndGet();
                     jetcd.get(via).getLeaseClient().revoke(lease).get(2, TimeUnit.SECONDS);
                 }
-                ServerProcess.pause(200); // lease churn rate
+                Await.pace(200); // lease churn rate
             } catch (Exception e) {
                 via = (via + 1) % jetcd.size();
-                ServerProcess.pause(100);
+                Await.pace(100); // back-off before the retry
             }
         }
     }
@@ -149,22 +150,24 @@ final class LeaseWorkload implements Workload {
         List<String> anomalies = new ArrayList<>();
         for (String e : earlyExpiries) anomalies.add("leases: early expiry: " + e);
         for (int i = 0; i < jetcd.size(); i++) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<String> left = null;
-            while (System.nanoTime() < deadline) {
+            Client member = jetcd.get(i);
+            List<List<String>> left = new ArrayList<>(List.of(List.of()));
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
+                List<String> keys;
                 try {
-                    left = jetcd.get(i).getKVClient()
+                    keys = member.getKVClient()
                             .get(bs("lease/"), GetOption.newBuilder().isPrefix(true).withSerializable(true).withKeysOnly(true).build())
                             .get(5, TimeUnit.SECONDS).getKvs().stream().map(kv -> RegisterWorkload.str(kv.getKey())).toList();
                 } catch (Exception e) {
-                    left = List.of("<read failed: " + e + ">");
+                    keys = List.of("<read failed: " + e + ">");
                 }
-                if (left.isEmpty()) break;
-                ServerProcess.pause(200);
-            }
-            if (left != null && !left.isEmpty()) {
-                anomalies.add("leases: " + cluster.name(i) + " still holds " + left.size()
-                        + " keys of revoked or expired leases 60 s after the run, e.g. " + left.subList(0, Math.min(5, left.size())));
+                left.set(0, keys);
+                return keys.isEmpty() ? null : keys.size() + " keys left";
+            });
+            List<String> still = left.get(0);
+            if (!still.isEmpty()) {
+                anomalies.add("leases: " + cluster.name(i) + " still holds " + still.size()
+                        + " keys of revoked or expired leases 60 s after the run, e.g. " + still.subList(0, Math.min(5, still.size())));
             }
         }
         for (Client c : jetcd) c.close();

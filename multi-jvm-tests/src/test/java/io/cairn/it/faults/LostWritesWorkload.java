@@ -3,6 +3,7 @@ package io.cairn.it.faults;
 import static io.cairn.it.faults.RegisterWorkload.bs;
 import static io.cairn.it.faults.RegisterWorkload.str;
 
+import io.cairn.it.Await;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
@@ -104,7 +105,7 @@ final class LostWritesWorkload implements Workload {
                 indeterminate.add(writer * SEQ_STRIDE + seq);
                 f.cancel(true);
                 via = (via + 1) % members;
-                io.cairn.it.ServerProcess.pause(50);
+                Await.pace(50); // back-off before the retry
             }
         }
     }
@@ -128,14 +129,8 @@ final class LostWritesWorkload implements Workload {
         for (int i = 0; i < jetcd.size(); i++) {
             final int member = i;
             // serializable: what this member's own store holds, once it has caught up (bounded wait)
-            String[] last = {null};
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            do {
-                last[0] = mismatch(member, true);
-                if (last[0] == null) break;
-                io.cairn.it.ServerProcess.pause(200);
-            } while (System.nanoTime() < deadline);
-            if (last[0] != null) anomalies.add("lost-writes: " + cluster.name(member) + " (serializable): " + last[0]);
+            String last = Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> mismatch(member, true));
+            if (last != null) anomalies.add("lost-writes: " + cluster.name(member) + " (serializable): " + last);
         }
         String linearizable = mismatch(0, false);
         if (linearizable != null) anomalies.add("lost-writes: m1 (linearizable): " + linearizable);

@@ -1,5 +1,6 @@
 package io.cairn.it.faults;
 
+import io.cairn.it.Await;
 import io.cairn.it.history.CheckResult;
 import io.cairn.it.history.History;
 import io.cairn.it.history.KeyResult;
@@ -143,7 +144,7 @@ final class RegisterWorkload implements Workload {
             if (!ok) {
                 // this member may be down or cut off: use the next one (a real client's endpoint failover)
                 via = (via + 1) % members;
-                io.cairn.it.ServerProcess.pause(50);
+                Await.pace(50); // back-off before the retry
             }
         }
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.cairn.it.cluster.ClusterProcesses;
@@ -86,11 +87,11 @@ class SnapshotRestoreTest {
                 }, "snapshot-writer");
                 writer.start();
                 try {
-                    ClusterProcesses.await("writes before the snapshot", Duration.ofSeconds(30),
+                    Await.await("writes before the snapshot", Duration.ofSeconds(30),
                             () -> written.get() >= 20 || writerFailure.get() != null ? null : written.get() + " writes");
                     old.ctl(1).run("snapshot", "save", snapshot.toString()).ok();
                     int atSave = written.get();
-                    ClusterProcesses.await("writes after the snapshot", Duration.ofSeconds(30),
+                    Await.await("writes after the snapshot", Duration.ofSeconds(30),
                             () -> written.get() >= atSave + 20 || writerFailure.get() != null ? null
                                     : written.get() + " writes");
                 } finally {
