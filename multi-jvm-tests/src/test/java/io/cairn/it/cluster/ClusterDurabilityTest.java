@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,25 +30,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class ClusterDurabilityTest {
+class ClusterDurabilityTest extends ClusterTestBase {
 
     static final int ACKS_PER_PHASE = 100;
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void noAcknowledgedWriteIsLost(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "durability", kind), 3);
+        startCluster(kind, "durability", 3);
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicInteger acks = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();

@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,25 +28,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class ClusterReconfigurationTest {
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
+class ClusterReconfigurationTest extends ClusterTestBase {
 
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void replaceADeadMember(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "replace", kind), 3);
+        startCluster(kind, "replace", 3);
         cluster.ctl(0).run("put", "before", "1").ok();
         cluster.kill9(2);
         // As an operator would: check that the survivors have a leader first (a request forwarded to the dead
@@ -84,7 +72,7 @@ class ClusterReconfigurationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void growOneThreeFiveAndShrinkToThreeUnderLoad(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "grow", kind), 1);
+        startCluster(kind, "grow", 1);
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicInteger acks = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -140,7 +128,7 @@ class ClusterReconfigurationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void aLearnerCatchesUpAndIsPromoted(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "learner", kind), 3);
+        startCluster(kind, "learner", 3);
         for (int i = 0; i < 50; i++) cluster.ctl(0).run("put", "k" + i, "v" + i).ok();
         int learner = cluster.addMember("m4", true, 0);
         Etcdctl.Result list = cluster.ctl(0).run("member", "list").ok();
@@ -179,7 +167,7 @@ class ClusterReconfigurationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void aNewMemberCatchesUpThroughASnapshot(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "snapshot", kind), 3,
+        startCluster(kind, "snapshot", 3,
                 "--snapshot-count", "1000");
         Map<String, String> written = new java.util.HashMap<>();
         // etcd keeps 5000 entries behind a compaction for slow followers: write past that.

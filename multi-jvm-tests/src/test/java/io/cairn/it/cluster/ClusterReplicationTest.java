@@ -23,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ClusterReplicationTest {
+class ClusterReplicationTest extends ClusterTestBase {
 
     /** Re-election bound: 3 election timeouts (3 x 1000 ms) + 2 s slack for a noisy 2-core box and etcdctl spawns. */
     static final long REELECTION_MAX_MS = Long.getLong("cairn.it.cluster.reelectionMaxMs", 5000);
@@ -51,17 +50,6 @@ class ClusterReplicationTest {
     static final int SNAPSHOT_KEYS = Integer.getInteger("cairn.it.cluster.snapshotKeys", 5300);
     /** Puts in flight at once while writing SNAPSHOT_KEYS (bounded, so the leader's proposal queue never fills). */
     static final int SNAPSHOT_PUTS_IN_FLIGHT = 64;
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
 
     static void report(String test, ServerProcess.Kind kind, String text) {
         System.out.println("[cluster-it] " + test + " " + kind.label() + ": " + text);
@@ -78,7 +66,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void writesThroughEachMemberAreReadFromEveryMember(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "replication", kind), 3);
+        startCluster(kind, "replication", 3);
         for (int w = 0; w < 3; w++) {
             String key = "rep/k" + w;
             String value = "via-m" + (w + 1);
@@ -127,7 +115,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void killedLeaderIsReplacedAndCatchesUpAfterRestart(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "failover", kind), 3);
+        startCluster(kind, "failover", 3);
         cluster.ctl(0).run("put", "fo/before", "1").ok();
         int leader = cluster.leader();
         List<Integer> survivors = cluster.others(leader);
@@ -183,7 +171,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void isolatedMemberRefusesLinearizableButServesSerializable(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "minority", kind), 3);
+        startCluster(kind, "minority", 3);
         cluster.ctl(0).run("put", "mi/k", "before").ok();
         // isolate the LEADER (the strongest case: a stale leader must not answer linearizable reads locally)
         int alone = cluster.leader();
@@ -232,7 +220,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void followerCatchesUpAfterManyWritesWithSmallSnapshotCount(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "snapshot", kind), 3,
+        startCluster(kind, "snapshot", 3,
                 "--snapshot-count", "100");
         int leader = cluster.leader();
         int follower = cluster.others(leader).get(0);

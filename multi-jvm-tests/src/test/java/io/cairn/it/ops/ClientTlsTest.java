@@ -25,12 +25,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ClientTlsTest {
     private static final Duration CMD = Duration.ofSeconds(60);
 
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("servers")
+    @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void guide003WorkflowOverClientTls(ServerProcess.Kind kind) throws Exception {
         Path dir = ClusterProcesses.dirFor(ClientTlsTest.class, "tls", kind);
         deleteRecursively(dir);

@@ -44,12 +44,8 @@ class SnapshotRestoreTest {
     private static final Pattern MEMBER_ID = Pattern.compile("\"ID\":(\\d+)");
     private static final Pattern CLUSTER_ID = Pattern.compile("\"cluster_id\":(\\d+)");
 
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("servers")
+    @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void snapshotOfALiveClusterRestoresIntoANewCluster(ServerProcess.Kind kind) throws Exception {
         Path dir = ClusterProcesses.dirFor(SnapshotRestoreTest.class, "restore", kind);
         Path work = dir.resolve("work");
