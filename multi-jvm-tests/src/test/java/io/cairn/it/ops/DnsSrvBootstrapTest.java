@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Commands;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.cairn.it.cluster.ClusterProcesses;
@@ -188,7 +189,7 @@ class DnsSrvBootstrapTest {
         List<String> cmd = new ArrayList<>(List.of(Commands.cairn().toString()));
         cmd.addAll(flags);
         long start = System.nanoTime();
-        Commands.Result r = Commands.run(dir.resolve("work"), CMD, env, cmd);
+        Commands.Result r = Commands.run(dir.resolve("work"), CMD, env, null, cmd);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         // two DNS queries (5 s timeout each) at most, plus JVM start on a busy machine
         assertTrue(took.compareTo(Duration.ofSeconds(45)) < 0, "took " + took);
