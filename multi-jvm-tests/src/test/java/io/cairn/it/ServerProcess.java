@@ -396,7 +396,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a file or a directory tree, if present. */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (var walk = Files.walk(p)) {
             for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);

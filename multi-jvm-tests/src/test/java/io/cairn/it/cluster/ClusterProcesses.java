@@ -57,35 +57,45 @@ public final class ClusterProcesses implements AutoCloseable {
                 .resolve(kind.label());
     }
 
-    /** Starts a fresh n-member cluster (dir wiped) and waits until every member is ready. */
+    /**
+     * Where member i listens: its client and peer addresses, and the prefix its command runs under (e.g.
+     * {@code ip netns exec NS} for a member in a network namespace; empty on loopback).
+     */
+    public record Placement(String clientHost, int clientPort, String peerHost, int peerPort, List<String> commandPrefix) {
+        public String clientUrl() { return "http://" + clientHost + ":" + clientPort; }
+        public String peerUrl() { return "http://" + peerHost + ":" + peerPort; }
+    }
+
+    /** Starts a fresh n-member cluster (dir wiped) on fresh loopback ports and waits until every member is ready. */
     public static ClusterProcesses start(ServerProcess.Kind kind, Path dir, int n, String... extraFlags) {
+        int[] ports = ServerProcess.freePorts(2 * n);
+        List<Placement> placements = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            placements.add(new Placement("127.0.0.1", ports[2 * i], "127.0.0.1", ports[2 * i + 1], List.of()));
+        }
+        return start(kind, dir, placements, "tkn", extraFlags);
+    }
+
+    /** Starts a fresh cluster (dir wiped), member i ({@code m<i+1>}) placed as {@code placements.get(i)}; awaits all. */
+    public static ClusterProcesses start(ServerProcess.Kind kind, Path dir, List<Placement> placements, String token,
+                                         String... extraFlags) {
         ClusterProcesses c = new ClusterProcesses(kind, dir);
         try {
-            deleteRecursively(dir);
+            ServerProcess.deleteRecursively(dir);
             Files.createDirectories(dir);
-            int[] ports = ServerProcess.freePorts(2 * n);
             List<String> initial = new ArrayList<>();
-            for (int i = 0; i < n; i++) initial.add("m" + (i + 1) + "=http://127.0.0.1:" + ports[2 * i + 1]);
-            String initialCluster = String.join(",", initial);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < placements.size(); i++) initial.add("m" + (i + 1) + "=" + placements.get(i).peerUrl());
+            for (int i = 0; i < placements.size(); i++) {
+                Placement at = placements.get(i);
                 String name = "m" + (i + 1);
-                int client = ports[2 * i];
-                int peer = ports[2 * i + 1];
                 Path data = dir.resolve(name).resolve("data");
                 Files.createDirectories(data.getParent());
-                List<String> flags = new ArrayList<>(List.of(
-                        "--name", name,
-                        "--data-dir", data.toString(),
-                        "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
-                        "--listen-peer-urls", "http://127.0.0.1:" + peer,
-                        "--listen-client-urls", "http://127.0.0.1:" + client,
-                        "--advertise-client-urls", "http://127.0.0.1:" + client,
-                        "--initial-cluster", initialCluster,
-                        "--initial-cluster-token", "tkn",
-                        "--initial-cluster-state", "new"));
+                List<String> flags = memberFlags(name, data, at.clientUrl(), at.peerUrl(), String.join(",", initial),
+                        "new");
+                flags.addAll(List.of("--initial-cluster-token", token));
                 flags.addAll(List.of(extraFlags));
-                c.members.add(ServerProcess.withFlags(kind, name, data,
-                        dir.resolve(name).resolve(kind.label() + ".log"), client, peer, flags));
+                c.members.add(ServerProcess.withFlags(kind, name, data, dir.resolve(name).resolve(kind.label() + ".log"),
+                        at.clientHost(), at.clientPort(), at.peerPort(), flags, at.commandPrefix()));
             }
             c.launchAndAwait(c.indices());
             return c;
@@ -98,13 +108,29 @@ public final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    private List<Integer> indices() {
+    /** The flags etcd's clustering guide starts a member with (a mutable list: callers append more). */
+    static List<String> memberFlags(String name, Path data, String clientUrl, String peerUrl, String initialCluster,
+                                    String initialClusterState) {
+        return new ArrayList<>(List.of(
+                "--name", name,
+                "--data-dir", data.toString(),
+                "--initial-advertise-peer-urls", peerUrl,
+                "--listen-peer-urls", peerUrl,
+                "--listen-client-urls", clientUrl,
+                "--advertise-client-urls", clientUrl,
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-state", initialClusterState));
+    }
+
+    /** Indices of all members (0-based). */
+    public List<Integer> indices() {
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) all.add(i);
         return all;
     }
 
-    private void launchAndAwait(List<Integer> which) {
+    /** Launches the given (stopped) members, then waits until each is ready (bounded, -Dcairn.it.startTimeoutSec). */
+    public void launchAndAwait(List<Integer> which) {
         for (int i : which) members.get(i).launch();
         for (int i : which) members.get(i).awaitReady();
     }
@@ -303,15 +329,8 @@ public final class ClusterProcesses implements AutoCloseable {
         try {
             Path data = dir.resolve(name).resolve("data");
             Files.createDirectories(data.getParent());
-            List<String> flags = new ArrayList<>(List.of(
-                    "--name", name,
-                    "--data-dir", data.toString(),
-                    "--initial-advertise-peer-urls", peerUrl,
-                    "--listen-peer-urls", peerUrl,
-                    "--listen-client-urls", "http://127.0.0.1:" + client,
-                    "--advertise-client-urls", "http://127.0.0.1:" + client,
-                    "--initial-cluster", initialCluster,
-                    "--initial-cluster-state", "existing"));
+            List<String> flags = memberFlags(name, data, "http://127.0.0.1:" + client, peerUrl, initialCluster,
+                    "existing");
             flags.addAll(List.of(extraFlags));
             ServerProcess m = ServerProcess.withFlags(kind, name, data,
                     dir.resolve(name).resolve(kind.label() + ".log"), client, peer, flags);
@@ -363,13 +382,6 @@ public final class ClusterProcesses implements AutoCloseable {
             try { m.close(); } catch (RuntimeException | Error e) { if (firstFailure == null) firstFailure = new AssertionError(e); }
         }
         if (firstFailure != null) throw firstFailure;
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
     }
 
     @Override

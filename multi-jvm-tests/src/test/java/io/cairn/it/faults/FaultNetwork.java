@@ -5,7 +5,6 @@ import io.cairn.it.ServerProcess;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -176,11 +175,5 @@ public final class FaultNetwork implements AutoCloseable {
                     + " exited " + r.exitCode() + ": " + out.strip());
         }
         return out;
-    }
-
-    static List<Integer> all(int n) {
-        List<Integer> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) l.add(i);
-        return l;
     }
 }

@@ -161,7 +161,7 @@ final class FaultRun {
 
     private static void deleteQuietly(Path dir) {
         try {
-            FaultCluster.deleteRecursively(dir);
+            ServerProcess.deleteRecursively(dir);
         } catch (IOException ignored) {
             // leftovers under target/ are harmless
         }
