@@ -30,7 +30,7 @@ class ClientTlsTest {
     @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void guide003WorkflowOverClientTls(ServerProcess.Kind kind) throws Exception {
         Path dir = ClusterProcesses.dirFor(ClientTlsTest.class, "tls", kind);
-        deleteRecursively(dir);
+        ServerProcess.deleteRecursively(dir);
         Path pki = dir.resolve("pki");
         Path otherPki = dir.resolve("other-pki");
         certificates(pki);
@@ -121,10 +121,4 @@ class ClientTlsTest {
         Commands.run(dir, CMD, cmd).expectExit(0);
     }
 
-    private static void deleteRecursively(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }

@@ -44,7 +44,7 @@ class DnsSrvBootstrapTest {
         Assumptions.assumeTrue(ClusterProcesses.servers().contains(ServerProcess.Kind.CAIRN),
                 "Cairn only (-Dcairn.it.servers excludes cairn)");
         dir = ClusterProcesses.dirFor(DnsSrvBootstrapTest.class, "srv", ServerProcess.Kind.CAIRN);
-        deleteRecursively(dir);
+        ServerProcess.deleteRecursively(dir);
         Files.createDirectories(dir);
         ports = ServerProcess.freePorts(8); // client/peer for infra1..3, then a solo member
         Dnsmasq.Records records = new Dnsmasq.Records(DOMAIN);
@@ -196,10 +196,4 @@ class DnsSrvBootstrapTest {
         return new Commands.Result(r.command(), r.exitCode(), r.stdout() + r.stderr(), r.stderr());
     }
 
-    private static void deleteRecursively(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }

@@ -123,7 +123,7 @@ class SnapshotRestoreTest {
         List<String> initial = new ArrayList<>();
         for (int i = 0; i < 3; i++) initial.add("n" + (i + 1) + "=http://127.0.0.1:" + ports[2 * i + 1]);
         Path fresh = dir.resolve("new");
-        deleteRecursively(fresh);
+        ServerProcess.deleteRecursively(fresh);
         Files.createDirectories(fresh);
         List<ServerProcess> members = new ArrayList<>();
         try {
@@ -179,7 +179,7 @@ class SnapshotRestoreTest {
         Files.write(corrupted, bad);
         for (Path damaged : List.of(truncated, corrupted)) {
             Path data = work.resolve("refused-" + damaged.getFileName());
-            deleteRecursively(data);
+            ServerProcess.deleteRecursively(data);
             Commands.Result r = restore(kind, work, damaged, data, "n1", String.join(",", initial),
                     "http://127.0.0.1:" + ports[1]);
             assertEquals(1, r.exitCode(), damaged + ": " + r.stderr());
@@ -256,10 +256,4 @@ class SnapshotRestoreTest {
         return m.group(1);
     }
 
-    private static void deleteRecursively(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }
