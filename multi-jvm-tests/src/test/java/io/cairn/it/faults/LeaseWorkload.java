@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -39,11 +38,10 @@ final class LeaseWorkload implements Workload {
     static final long KEEP_TTL_S = 5;
     static final long SHORT_TTL_S = 3;
 
-    private final AtomicBoolean stop = new AtomicBoolean();
+    private final ClientThreads threads = new ClientThreads();
     private final AtomicLong ops = new AtomicLong();
     private final List<String> earlyExpiries = Collections.synchronizedList(new ArrayList<>());
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    private final List<Thread> threads = new ArrayList<>();
     private final List<Client> jetcd = new ArrayList<>();
 
     @Override
@@ -52,13 +50,8 @@ final class LeaseWorkload implements Workload {
     @Override
     public void start(FaultCluster cluster) {
         for (int i = 0; i < cluster.size(); i++) jetcd.add(cluster.client(i));
-        Thread keeper = new Thread(this::keep, "lease-keeper");
-        Thread churner = new Thread(this::churn, "lease-churner");
-        for (Thread t : List.of(keeper, churner)) {
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
+        threads.start("lease-keeper", this::keep);
+        threads.start("lease-churner", this::churn);
     }
 
     private void keep() {
@@ -66,7 +59,7 @@ final class LeaseWorkload implements Workload {
         long lease = 0;
         String key = null;
         long lastAnsweredSendNanos = 0;
-        while (!stop.get()) {
+        while (threads.running()) {
             try {
                 if (lease == 0) {
                     ops.incrementAndGet();
@@ -113,7 +106,7 @@ final class LeaseWorkload implements Workload {
 
     private void churn() {
         int via = 0;
-        for (long n = 0; !stop.get(); n++) {
+        for (long n = 0; threads.running(); n++) {
             try {
                 ops.incrementAndGet();
                 long lease = jetcd.get(via).getLeaseClient().grant(SHORT_TTL_S).get(2, TimeUnit.SECONDS).getID();
@@ -134,15 +127,7 @@ final class LeaseWorkload implements Workload {
 
     @Override
     public void stop() {
-        stop.set(true);
-        for (Thread t : threads) {
-            try {
-                t.join(20_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) throw new AssertionError(t.getName() + " did not stop");
-        }
+        threads.stop(Duration.ofSeconds(20));
     }
 
     @Override

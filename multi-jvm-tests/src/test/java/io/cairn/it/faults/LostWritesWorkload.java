@@ -22,7 +22,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -54,8 +53,7 @@ final class LostWritesWorkload implements Workload {
     private final Set<String> lateApplied = ConcurrentHashMap.newKeySet();
     private final long t0 = System.nanoTime();
     private final AtomicLong ops = new AtomicLong();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
     private final List<Client> jetcd = new ArrayList<>();
     private final Map<String, String> lastRead = new TreeMap<>();
 
@@ -83,16 +81,13 @@ final class LostWritesWorkload implements Workload {
         for (int i = 0; i < cluster.size(); i++) jetcd.add(cluster.client(i));
         for (int w = 0; w < writers; w++) {
             int writer = w;
-            Thread t = new Thread(() -> run(writer, cluster.size()), "lost-writes-" + w);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            threads.start("lost-writes-" + w, () -> run(writer, cluster.size()));
         }
     }
 
     private void run(int writer, int members) {
         int via = (writer + 1) % members;
-        for (long seq = 0; !stop.get(); seq++) {
+        for (long seq = 0; threads.running(); seq++) {
             String key = "lw/c" + writer + "/" + (seq % slots);
             ops.incrementAndGet();
             var f = jetcd.get(via).getKVClient().put(bs(key), bs(Long.toString(seq)));
@@ -112,15 +107,7 @@ final class LostWritesWorkload implements Workload {
 
     @Override
     public void stop() {
-        stop.set(true);
-        for (Thread t : threads) {
-            try {
-                t.join(opTimeout.toMillis() + 10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) throw new AssertionError(t.getName() + " did not stop");
-        }
+        threads.stop(opTimeout.plusSeconds(10));
     }
 
     @Override

@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Registers: several clients run linearizable get, put and compare-and-set (a Txn comparing the value, or
@@ -50,8 +49,7 @@ final class RegisterWorkload implements Workload {
     private final long seed;
     private final History history = new History(2_000_000);
     private final Set<String> usedKeys = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
     private final List<Client> jetcd = new ArrayList<>();
     private CheckResult result;
     private long startNanos;
@@ -73,10 +71,7 @@ final class RegisterWorkload implements Workload {
         startNanos = System.nanoTime();
         for (int c = 0; c < clients; c++) {
             int clientId = c;
-            Thread t = new Thread(() -> run(clientId, cluster.size()), "registers-" + c);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            threads.start("registers-" + c, () -> run(clientId, cluster.size()));
         }
     }
 
@@ -85,7 +80,7 @@ final class RegisterWorkload implements Workload {
         int via = clientId % members;
         Map<String, String> lastSeen = new HashMap<>();
         long seq = 0;
-        while (!stop.get() && !history.isFull()) {
+        while (threads.running() && !history.isFull()) {
             long epochNo = (System.nanoTime() - startNanos) / epoch.toNanos();
             String key = "reg/e" + epochNo + "/k" + random.nextInt(keysPerEpoch);
             usedKeys.add(key);
@@ -151,15 +146,7 @@ final class RegisterWorkload implements Workload {
 
     @Override
     public void stop() {
-        stop.set(true);
-        for (Thread t : threads) {
-            try {
-                t.join(opTimeout.toMillis() + 10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) throw new AssertionError(t.getName() + " did not stop");
-        }
+        threads.stop(opTimeout.plusSeconds(10));
     }
 
     @Override
