@@ -61,6 +61,7 @@ class ClusterLeaseKeepAliveTest extends ClusterTestBase {
                 }
                 rounds++;
             }
+            assertTrue(rounds > 0, "the key was never read while the lease was kept alive");
             // TimeToLive through the follower is the leader's view: a renewed lease, not an expired one.
             Matcher remaining = REMAINING.matcher(viaFollower.run("lease", "timetolive", lease).ok().stdout());
             assertTrue(remaining.find() && Long.parseLong(remaining.group(1)) > 0, "timetolive through the follower");
