@@ -118,6 +118,10 @@ final class FaultRun {
             long ops = workloads.stream().mapToLong(Workload::ops).sum();
             note.accept("faults by type: " + counts);
             for (String a : anomalies) note.accept("ANOMALY " + a);
+            // after an error mid-run the client threads would otherwise go on until the JVM exits
+            for (Workload w : workloads) {
+                try { w.stop(); } catch (RuntimeException | Error ignored) { }
+            }
             if (cluster != null) {
                 try { cluster.close(); } catch (RuntimeException | Error ignored) { }
             }
