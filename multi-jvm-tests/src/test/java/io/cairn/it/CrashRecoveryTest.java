@@ -78,10 +78,9 @@ class CrashRecoveryTest {
                 }, "writer-" + cycle);
                 writer.setDaemon(true);
                 writer.start();
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (acks.get() < ACKS_BEFORE_KILL && System.nanoTime() < deadline && writer.isAlive()) {
-                    ServerProcess.pause(5);
-                }
+                Thread w = writer;
+                Await.until(Duration.ofSeconds(60), Duration.ofMillis(5),
+                        () -> acks.get() >= ACKS_BEFORE_KILL || !w.isAlive() ? null : "more acks");
                 assertTrue(acks.get() >= ACKS_BEFORE_KILL, kind + ": only " + acks.get() + " writes acknowledged in 60 s");
                 server.kill9(); // mid-stream: the writer is still issuing puts
                 stop.set(true);

@@ -1,14 +1,13 @@
 package io.cairn.it;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -53,9 +52,11 @@ public final class Etcdctl {
         return cmd;
     }
 
+    private static final Map<String, String> ENV = Map.of("ETCDCTL_API", "3");
+
     private ProcessBuilder builder(List<String> args) {
         ProcessBuilder pb = new ProcessBuilder(command(args)).directory(workDir.toFile());
-        pb.environment().put("ETCDCTL_API", "3");
+        pb.environment().putAll(ENV);
         return pb;
     }
 
@@ -69,37 +70,8 @@ public final class Etcdctl {
 
     public Result run(Duration timeout, String stdin, String... args) {
         List<String> argList = List.of(args);
-        try {
-            Files.createDirectories(workDir);
-            Path out = Files.createTempFile(workDir, "etcdctl", ".out");
-            Path err = Files.createTempFile(workDir, "etcdctl", ".err");
-            ProcessBuilder pb = builder(argList).redirectOutput(out.toFile()).redirectError(err.toFile());
-            if (stdin == null) pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            Process p = pb.start();
-            try {
-                if (stdin != null) {
-                    try (OutputStream os = p.getOutputStream()) {
-                        os.write(stdin.getBytes(StandardCharsets.UTF_8));
-                    }
-                }
-                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                    throw new AssertionError("etcdctl " + String.join(" ", argList) + " did not finish within "
-                            + timeout + "; output so far:\n" + Files.readString(out) + Files.readString(err));
-                }
-            } finally {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-            }
-            Result r = new Result(argList, p.exitValue(), Files.readString(out), Files.readString(err));
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-            return r;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
+        Commands.Result r = Commands.run(workDir, timeout, ENV, stdin, command(argList));
+        return new Result(argList, r.exitCode(), r.stdout(), r.stderr());
     }
 
     /** Starts a long-running etcdctl (watch, lock, elect, ...) whose output is collected in files. */
@@ -151,12 +123,7 @@ public final class Etcdctl {
 
         /** Polls stdout until the predicate holds; false on timeout. */
         public boolean awaitStdout(Predicate<String> condition, Duration timeout) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                if (condition.test(stdout())) return true;
-                ServerProcess.pause(25);
-            }
-            return condition.test(stdout());
+            return Await.until(timeout, Duration.ofMillis(25), () -> condition.test(stdout()) ? null : "no") == null;
         }
 
         /** SIGINT (what Ctrl-C does: lock/elect release their session), then wait bounded. */

@@ -254,9 +254,6 @@ public final class ServerProcess implements AutoCloseable {
         try {
             awaitReady(readyOffset);
             return this;
-        } catch (IOException e) {
-            kill9();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException | Error e) {
             kill9();
             throw e;
@@ -303,20 +300,28 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(long offset) throws IOException {
-        long deadline = System.nanoTime() + startTimeout().toNanos();
-        boolean ready = false;
-        while (System.nanoTime() < deadline) {
+    private void awaitReady(long offset) {
+        boolean[] ready = {false};
+        String notReady = Await.until(startTimeout(), () -> {
             if (!process.isAlive()) {
                 throw new AssertionError(kind.label() + " exited with code " + process.exitValue()
                         + " before becoming ready; log tail:\n" + logTail(offset));
             }
-            if (!ready) ready = logSince(offset).contains(READY_LINE);
-            if (ready && portOpen()) return;
-            pause(50);
+            if (!ready[0]) ready[0] = logSinceUnchecked(offset).contains(READY_LINE);
+            return ready[0] && portOpen() ? null : "ready line seen: " + ready[0];
+        });
+        if (notReady != null) {
+            throw new AssertionError(kind.label() + " not ready within " + startTimeout() + " (" + notReady
+                    + "); log tail:\n" + logTail(offset));
         }
-        throw new AssertionError(kind.label() + " not ready within " + startTimeout() + " (ready line seen: "
-                + ready + "); log tail:\n" + logTail(offset));
+    }
+
+    private String logSinceUnchecked(long offset) {
+        try {
+            return logSince(offset);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private String logSince(long offset) throws IOException {
@@ -391,16 +396,8 @@ public final class ServerProcess implements AutoCloseable {
         }
     }
 
-    public static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
-        }
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
+    /** Deletes a file or a directory tree, if present. */
+    public static void deleteRecursively(Path p) throws IOException {
         if (!Files.exists(p)) return;
         try (var walk = Files.walk(p)) {
             for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);

@@ -106,12 +106,8 @@ public final class Session {
 
     /** Bounded poll of a condition (no fixed sleeps). */
     public void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) return;
-            ServerProcess.pause(50);
-        }
-        check(condition.getAsBoolean(), what + " (within " + timeout + ")");
+        check(Await.until(timeout, () -> condition.getAsBoolean() ? null : "no") == null,
+                what + " (within " + timeout + ")");
     }
 
     public static List<String> lines(String s) {

@@ -1,6 +1,6 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,23 +23,12 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
-class ClusterDisasterRecoveryTest {
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
+class ClusterDisasterRecoveryTest extends ClusterTestBase {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void forceNewClusterRecoversFromMajorityLoss(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "force-new", kind), 3);
+        startCluster(kind, "force-new", 3);
         Map<String, String> written = new HashMap<>();
         for (int i = 0; i < 30; i++) {
             cluster.ctl(0).run("put", "dr/" + i, "v" + i).ok();

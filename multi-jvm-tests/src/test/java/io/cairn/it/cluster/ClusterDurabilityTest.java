@@ -1,10 +1,11 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static io.cairn.it.cluster.ClusterProcesses.bs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
 import io.cairn.it.ServerProcess;
 import io.etcd.jetcd.Client;
 
@@ -17,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,25 +30,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
-class ClusterDurabilityTest {
+class ClusterDurabilityTest extends ClusterTestBase {
 
     static final int ACKS_PER_PHASE = 100;
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void noAcknowledgedWriteIsLost(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "durability", kind), 3);
+        startCluster(kind, "durability", 3);
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicInteger acks = new AtomicInteger();
         AtomicInteger failures = new AtomicInteger();
@@ -71,7 +60,7 @@ class ClusterDurabilityTest {
                         // not acknowledged (may or may not be applied); next key, next member
                         failures.incrementAndGet();
                         via = (via + 1) % clients.size();
-                        ServerProcess.pause(20);
+                        Await.pace(20); // back-off before the retry through the next member
                     }
                 }
             }, "cluster-writer");
@@ -112,8 +101,8 @@ class ClusterDurabilityTest {
     }
 
     static void awaitAcks(AtomicInteger acks, int target, Thread writer) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(40);
-        while (acks.get() < target && System.nanoTime() < deadline && writer.isAlive()) ServerProcess.pause(10);
+        Await.until(Duration.ofSeconds(40), Duration.ofMillis(10),
+                () -> acks.get() >= target || !writer.isAlive() ? null : "more acks");
         assertTrue(acks.get() >= target, "only " + acks.get() + " of " + target + " writes acknowledged within 40 s");
     }
 }

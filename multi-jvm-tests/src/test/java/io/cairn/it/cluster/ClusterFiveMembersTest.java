@@ -1,6 +1,6 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,23 +19,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Five members: writes through any member are read from every member; losing 2 (incl. the leader) keeps it writable. */
 @Tag("cluster")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ClusterFiveMembersTest {
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
+class ClusterFiveMembersTest extends ClusterTestBase {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void fiveMembersSurviveLosingTwoIncludingTheLeader(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "five", kind), 5);
+        startCluster(kind, "five", 5);
         for (int w = 0; w < 5; w++) {
             cluster.ctl(w).run("put", "five/k" + w, "via-m" + (w + 1)).ok();
         }

@@ -1,6 +1,6 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,6 @@ import io.cairn.it.ServerProcess;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,18 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class ClusterLeadershipTest {
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
+class ClusterLeadershipTest extends ClusterTestBase {
 
     private String hexId(int i) {
         return Long.toHexString(Long.parseUnsignedLong(cluster.status(i).memberId()));
@@ -42,7 +30,7 @@ class ClusterLeadershipTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void moveLeaderTransfersLeadership(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "move", kind), 3);
+        startCluster(kind, "move", 3);
         int leader = cluster.leader();
         int target = cluster.others(leader).get(0);
         String leaderId = hexId(leader);
@@ -68,7 +56,7 @@ class ClusterLeadershipTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void aRemovedLeaderStopsAndTheOthersGoOn(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "remove-leader", kind), 3);
+        startCluster(kind, "remove-leader", 3);
         int leader = cluster.leader();
         Etcdctl.Result removed = cluster.removeMember(leader, leader);
         assertTrue(removed.stdout().contains(" removed from cluster "), removed.stdout());

@@ -1,6 +1,6 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.cairn.it.Etcdctl;
@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ClusterLeaseKeepAliveTest {
+class ClusterLeaseKeepAliveTest extends ClusterTestBase {
 
     static final int TTL_SECONDS = 5;
     /** More than two TTLs: without forwarding the lease would expire on the leader within this time. */
@@ -35,21 +34,10 @@ class ClusterLeaseKeepAliveTest {
     private static final Pattern GRANTED = Pattern.compile("lease ([0-9a-f]+) granted with TTL\\((\\d+)s\\)");
     private static final Pattern REMAINING = Pattern.compile("remaining\\((-?\\d+)s\\)");
 
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
-
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void aLeaseKeptAliveThroughAFollowerSurvivesAndExpiresOnceTheKeepAliveStops(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "keepalive", kind), 3);
+        startCluster(kind, "keepalive", 3);
         int leader = cluster.leader();
         int follower = cluster.others(leader).get(0);
         Etcdctl viaFollower = cluster.ctl(follower);
@@ -73,6 +61,7 @@ class ClusterLeaseKeepAliveTest {
                 }
                 rounds++;
             }
+            assertTrue(rounds > 0, "the key was never read while the lease was kept alive");
             // TimeToLive through the follower is the leader's view: a renewed lease, not an expired one.
             Matcher remaining = REMAINING.matcher(viaFollower.run("lease", "timetolive", lease).ok().stdout());
             assertTrue(remaining.find() && Long.parseLong(remaining.group(1)) > 0, "timetolive through the follower");

@@ -1,5 +1,8 @@
 package io.cairn.it.cluster;
 
+import static io.cairn.it.Await.await;
+
+import io.cairn.it.Await;
 import io.cairn.it.Differential;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
@@ -14,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,35 +57,45 @@ public final class ClusterProcesses implements AutoCloseable {
                 .resolve(kind.label());
     }
 
-    /** Starts a fresh n-member cluster (dir wiped) and waits until every member is ready. */
+    /**
+     * Where member i listens: its client and peer addresses, and the prefix its command runs under (e.g.
+     * {@code ip netns exec NS} for a member in a network namespace; empty on loopback).
+     */
+    public record Placement(String clientHost, int clientPort, String peerHost, int peerPort, List<String> commandPrefix) {
+        public String clientUrl() { return "http://" + clientHost + ":" + clientPort; }
+        public String peerUrl() { return "http://" + peerHost + ":" + peerPort; }
+    }
+
+    /** Starts a fresh n-member cluster (dir wiped) on fresh loopback ports and waits until every member is ready. */
     public static ClusterProcesses start(ServerProcess.Kind kind, Path dir, int n, String... extraFlags) {
+        int[] ports = ServerProcess.freePorts(2 * n);
+        List<Placement> placements = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            placements.add(new Placement("127.0.0.1", ports[2 * i], "127.0.0.1", ports[2 * i + 1], List.of()));
+        }
+        return start(kind, dir, placements, "tkn", extraFlags);
+    }
+
+    /** Starts a fresh cluster (dir wiped), member i ({@code m<i+1>}) placed as {@code placements.get(i)}; awaits all. */
+    public static ClusterProcesses start(ServerProcess.Kind kind, Path dir, List<Placement> placements, String token,
+                                         String... extraFlags) {
         ClusterProcesses c = new ClusterProcesses(kind, dir);
         try {
-            deleteRecursively(dir);
+            ServerProcess.deleteRecursively(dir);
             Files.createDirectories(dir);
-            int[] ports = ServerProcess.freePorts(2 * n);
             List<String> initial = new ArrayList<>();
-            for (int i = 0; i < n; i++) initial.add("m" + (i + 1) + "=http://127.0.0.1:" + ports[2 * i + 1]);
-            String initialCluster = String.join(",", initial);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < placements.size(); i++) initial.add("m" + (i + 1) + "=" + placements.get(i).peerUrl());
+            for (int i = 0; i < placements.size(); i++) {
+                Placement at = placements.get(i);
                 String name = "m" + (i + 1);
-                int client = ports[2 * i];
-                int peer = ports[2 * i + 1];
                 Path data = dir.resolve(name).resolve("data");
                 Files.createDirectories(data.getParent());
-                List<String> flags = new ArrayList<>(List.of(
-                        "--name", name,
-                        "--data-dir", data.toString(),
-                        "--initial-advertise-peer-urls", "http://127.0.0.1:" + peer,
-                        "--listen-peer-urls", "http://127.0.0.1:" + peer,
-                        "--listen-client-urls", "http://127.0.0.1:" + client,
-                        "--advertise-client-urls", "http://127.0.0.1:" + client,
-                        "--initial-cluster", initialCluster,
-                        "--initial-cluster-token", "tkn",
-                        "--initial-cluster-state", "new"));
+                List<String> flags = memberFlags(name, data, at.clientUrl(), at.peerUrl(), String.join(",", initial),
+                        "new");
+                flags.addAll(List.of("--initial-cluster-token", token));
                 flags.addAll(List.of(extraFlags));
-                c.members.add(ServerProcess.withFlags(kind, name, data,
-                        dir.resolve(name).resolve(kind.label() + ".log"), client, peer, flags));
+                c.members.add(ServerProcess.withFlags(kind, name, data, dir.resolve(name).resolve(kind.label() + ".log"),
+                        at.clientHost(), at.clientPort(), at.peerPort(), flags, at.commandPrefix()));
             }
             c.launchAndAwait(c.indices());
             return c;
@@ -96,13 +108,29 @@ public final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    private List<Integer> indices() {
+    /** The flags etcd's clustering guide starts a member with (a mutable list: callers append more). */
+    static List<String> memberFlags(String name, Path data, String clientUrl, String peerUrl, String initialCluster,
+                                    String initialClusterState) {
+        return new ArrayList<>(List.of(
+                "--name", name,
+                "--data-dir", data.toString(),
+                "--initial-advertise-peer-urls", peerUrl,
+                "--listen-peer-urls", peerUrl,
+                "--listen-client-urls", clientUrl,
+                "--advertise-client-urls", clientUrl,
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-state", initialClusterState));
+    }
+
+    /** Indices of all members (0-based). */
+    public List<Integer> indices() {
         List<Integer> all = new ArrayList<>();
         for (int i = 0; i < members.size(); i++) all.add(i);
         return all;
     }
 
-    private void launchAndAwait(List<Integer> which) {
+    /** Launches the given (stopped) members, then waits until each is ready (bounded, -Dcairn.it.startTimeoutSec). */
+    public void launchAndAwait(List<Integer> which) {
         for (int i : which) members.get(i).launch();
         for (int i : which) members.get(i).awaitReady();
     }
@@ -162,23 +190,23 @@ public final class ClusterProcesses implements AutoCloseable {
      * the leader id reported by a majority of the members asked.
      */
     public int leader(List<Integer> among, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<Status> last = List.of();
-        while (System.nanoTime() < deadline) {
+        int[] leader = {-1};
+        await(kind.label() + ": a leader agreed on among members " + among, timeout, () -> {
             List<Status> st = new ArrayList<>();
             for (int i : among) {
                 Status s = status(i);
                 if (s != null) st.add(s);
             }
-            last = st;
             for (Status candidate : st) {
                 long votes = st.stream().filter(s -> s.leaderId().equals(candidate.memberId())).count();
-                if (votes > among.size() / 2) return candidate.member();
+                if (votes > among.size() / 2) {
+                    leader[0] = candidate.member();
+                    return null;
+                }
             }
-            ServerProcess.pause(50);
-        }
-        throw new AssertionError(kind.label() + ": no leader agreed on among members " + among + " within "
-                + timeout + "; statuses: " + last);
+            return "statuses: " + st;
+        });
+        return leader[0];
     }
 
     public int leader() {
@@ -225,17 +253,6 @@ public final class ClusterProcesses implements AutoCloseable {
     public void killAllAndRestart() {
         for (ServerProcess m : members) m.kill9();
         launchAndAwait(indices());
-    }
-
-    /** Polls {@code check} every 50 ms until it returns null (success) or the timeout passes. */
-    public static void await(String what, Duration timeout, Supplier<String> check) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String failure = check.get();
-        while (failure != null && System.nanoTime() < deadline) {
-            ServerProcess.pause(50);
-            failure = check.get();
-        }
-        if (failure != null) throw new AssertionError(what + " not true within " + timeout + ": " + failure);
     }
 
     /** {@code etcdctl get KEY --print-value-only} against member i (serializable: {@code --consistency=s}). */
@@ -312,15 +329,8 @@ public final class ClusterProcesses implements AutoCloseable {
         try {
             Path data = dir.resolve(name).resolve("data");
             Files.createDirectories(data.getParent());
-            List<String> flags = new ArrayList<>(List.of(
-                    "--name", name,
-                    "--data-dir", data.toString(),
-                    "--initial-advertise-peer-urls", peerUrl,
-                    "--listen-peer-urls", peerUrl,
-                    "--listen-client-urls", "http://127.0.0.1:" + client,
-                    "--advertise-client-urls", "http://127.0.0.1:" + client,
-                    "--initial-cluster", initialCluster,
-                    "--initial-cluster-state", "existing"));
+            List<String> flags = memberFlags(name, data, "http://127.0.0.1:" + client, peerUrl, initialCluster,
+                    "existing");
             flags.addAll(List.of(extraFlags));
             ServerProcess m = ServerProcess.withFlags(kind, name, data,
                     dir.resolve(name).resolve(kind.label() + ".log"), client, peer, flags);
@@ -339,13 +349,12 @@ public final class ClusterProcesses implements AutoCloseable {
 
     /** Runs etcdctl against member via, again while the answer is "unhealthy cluster" (bounded: 60 s). */
     public Etcdctl.Result retryWhileUnhealthy(int via, String... args) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            Etcdctl.Result r = ctl(via).run(args);
-            boolean unhealthy = r.exitCode() != 0 && r.stderr().contains("unhealthy cluster");
-            if (!unhealthy || System.nanoTime() > deadline) return r.ok();
-            ServerProcess.pause(500);
-        }
+        Etcdctl.Result[] last = new Etcdctl.Result[1];
+        Await.until(Duration.ofSeconds(60), Duration.ofMillis(500), () -> {
+            last[0] = ctl(via).run(args);
+            return last[0].exitCode() != 0 && last[0].stderr().contains("unhealthy cluster") ? "unhealthy cluster" : null;
+        });
+        return last[0].ok();
     }
 
     public static ByteSequence bs(String s) {
@@ -373,13 +382,6 @@ public final class ClusterProcesses implements AutoCloseable {
             try { m.close(); } catch (RuntimeException | Error e) { if (firstFailure == null) firstFailure = new AssertionError(e); }
         }
         if (firstFailure != null) throw firstFailure;
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
     }
 
     @Override

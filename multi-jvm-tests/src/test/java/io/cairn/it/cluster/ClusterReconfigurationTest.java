@@ -1,10 +1,11 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static io.cairn.it.cluster.ClusterProcesses.bs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.etcd.jetcd.Client;
@@ -15,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -28,25 +28,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-class ClusterReconfigurationTest {
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
+class ClusterReconfigurationTest extends ClusterTestBase {
 
     private static final Duration CONVERGE = Duration.ofSeconds(30);
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void replaceADeadMember(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "replace", kind), 3);
+        startCluster(kind, "replace", 3);
         cluster.ctl(0).run("put", "before", "1").ok();
         cluster.kill9(2);
         // As an operator would: check that the survivors have a leader first (a request forwarded to the dead
@@ -83,7 +72,7 @@ class ClusterReconfigurationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void growOneThreeFiveAndShrinkToThreeUnderLoad(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "grow", kind), 1);
+        startCluster(kind, "grow", 1);
         Map<String, String> acked = new ConcurrentHashMap<>();
         AtomicInteger acks = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
@@ -96,7 +85,7 @@ class ClusterReconfigurationTest {
                         acked.put(k, "v" + i); // only once acknowledged
                         acks.incrementAndGet();
                     } catch (Exception e) {
-                        ServerProcess.pause(20); // not acknowledged: may or may not be there
+                        Await.pace(20); // not acknowledged (may or may not be there): back off, then the next key
                     }
                 }
             }, "reconfig-writer");
@@ -139,7 +128,7 @@ class ClusterReconfigurationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void aLearnerCatchesUpAndIsPromoted(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "learner", kind), 3);
+        startCluster(kind, "learner", 3);
         for (int i = 0; i < 50; i++) cluster.ctl(0).run("put", "k" + i, "v" + i).ok();
         int learner = cluster.addMember("m4", true, 0);
         Etcdctl.Result list = cluster.ctl(0).run("member", "list").ok();
@@ -152,15 +141,15 @@ class ClusterReconfigurationTest {
         assertTrue(write.stderr().contains("etcdserver: rpc not supported for learner"), write.stderr());
         // Promote (again while etcd finds it not yet in sync).
         String id = cluster.memberIdHex(learner, 0);
-        long deadline = System.nanoTime() + CONVERGE.toNanos();
-        Etcdctl.Result promoted;
-        do {
-            promoted = cluster.ctl(0).run("member", "promote", id);
-            if (promoted.exitCode() == 0) break;
-            assertTrue(promoted.stderr().contains("can only promote a learner member which is in sync with leader")
-                    || promoted.stderr().contains("unhealthy cluster"), promoted.stderr());
-            ServerProcess.pause(500);
-        } while (System.nanoTime() < deadline);
+        Etcdctl.Result[] attempt = new Etcdctl.Result[1];
+        Await.until(CONVERGE, Duration.ofMillis(500), () -> {
+            attempt[0] = cluster.ctl(0).run("member", "promote", id);
+            if (attempt[0].exitCode() == 0) return null;
+            assertTrue(attempt[0].stderr().contains("can only promote a learner member which is in sync with leader")
+                    || attempt[0].stderr().contains("unhealthy cluster"), attempt[0].stderr());
+            return attempt[0].stderr();
+        });
+        Etcdctl.Result promoted = attempt[0];
         assertEquals(0, promoted.exitCode(), promoted.stderr());
         assertTrue(promoted.stdout().contains("Member " + id + " promoted in cluster "), promoted.stdout());
         Etcdctl.Result after = cluster.ctl(0).run("member", "list").ok();
@@ -178,7 +167,7 @@ class ClusterReconfigurationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void aNewMemberCatchesUpThroughASnapshot(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "snapshot", kind), 3,
+        startCluster(kind, "snapshot", 3,
                 "--snapshot-count", "1000");
         Map<String, String> written = new java.util.HashMap<>();
         // etcd keeps 5000 entries behind a compaction for slow followers: write past that.

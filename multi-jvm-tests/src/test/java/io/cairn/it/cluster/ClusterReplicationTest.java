@@ -1,10 +1,11 @@
 package io.cairn.it.cluster;
 
-import static io.cairn.it.cluster.ClusterProcesses.await;
+import static io.cairn.it.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.etcd.jetcd.Client;
@@ -22,7 +23,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,7 +36,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @Tag("cluster")
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ClusterReplicationTest {
+class ClusterReplicationTest extends ClusterTestBase {
 
     /** Re-election bound: 3 election timeouts (3 x 1000 ms) + 2 s slack for a noisy 2-core box and etcdctl spawns. */
     static final long REELECTION_MAX_MS = Long.getLong("cairn.it.cluster.reelectionMaxMs", 5000);
@@ -50,17 +50,6 @@ class ClusterReplicationTest {
     static final int SNAPSHOT_KEYS = Integer.getInteger("cairn.it.cluster.snapshotKeys", 5300);
     /** Puts in flight at once while writing SNAPSHOT_KEYS (bounded, so the leader's proposal queue never fills). */
     static final int SNAPSHOT_PUTS_IN_FLIGHT = 64;
-
-    ClusterProcesses cluster;
-
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) cluster.close();
-    }
 
     static void report(String test, ServerProcess.Kind kind, String text) {
         System.out.println("[cluster-it] " + test + " " + kind.label() + ": " + text);
@@ -77,7 +66,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void writesThroughEachMemberAreReadFromEveryMember(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "replication", kind), 3);
+        startCluster(kind, "replication", 3);
         for (int w = 0; w < 3; w++) {
             String key = "rep/k" + w;
             String value = "via-m" + (w + 1);
@@ -126,7 +115,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void killedLeaderIsReplacedAndCatchesUpAfterRestart(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "failover", kind), 3);
+        startCluster(kind, "failover", 3);
         cluster.ctl(0).run("put", "fo/before", "1").ok();
         int leader = cluster.leader();
         List<Integer> survivors = cluster.others(leader);
@@ -135,25 +124,19 @@ class ClusterReplicationTest {
         long t0 = System.nanoTime();
         // first successful write through a surviving member, polling every 50 ms (alternating survivors);
         // each attempt is bounded by --command-timeout=500ms, which is the granularity of the measurement
-        long elapsedMs = -1;
-        String lastError = "";
-        int attempt;
-        for (attempt = 0; ; attempt++) {
-            int via = survivors.get(attempt % survivors.size());
+        int[] attempts = {0};
+        String[] lastError = {""};
+        String failure = Await.until(Duration.ofSeconds(30), () -> {
+            int via = survivors.get(attempts[0]++ % survivors.size());
             Etcdctl.Result r = cluster.ctl(via).run(Duration.ofSeconds(10), null,
                     "put", "fo/first-after-kill", "m" + (via + 1), "--command-timeout=500ms");
-            if (r.exitCode() == 0) {
-                elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-                break;
-            }
-            lastError = r.stderr().strip();
-            if (System.nanoTime() - t0 > TimeUnit.SECONDS.toNanos(30)) break;
-            ServerProcess.pause(50);
-        }
+            return r.exitCode() == 0 ? null : (lastError[0] = r.stderr().strip());
+        });
+        long elapsedMs = failure == null ? TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) : -1;
         report("reelection", kind, "leader m" + (leader + 1) + " killed; first acknowledged write through a survivor after "
-                + elapsedMs + " ms (bound " + REELECTION_MAX_MS + " ms), attempt " + (attempt + 1)
-                + ", last failed attempt: " + lastError.replaceAll("\\s+", " "));
-        assertTrue(elapsedMs >= 0, kind + ": no write accepted within 30 s of killing the leader; last error: " + lastError);
+                + elapsedMs + " ms (bound " + REELECTION_MAX_MS + " ms), attempt " + attempts[0]
+                + ", last failed attempt: " + lastError[0].replaceAll("\\s+", " "));
+        assertTrue(elapsedMs >= 0, kind + ": no write accepted within 30 s of killing the leader; last error: " + lastError[0]);
         assertTrue(elapsedMs <= REELECTION_MAX_MS, kind + ": first write after leader kill took " + elapsedMs + " ms > "
                 + REELECTION_MAX_MS + " ms");
         int newLeader = cluster.leader(survivors, Duration.ofSeconds(10));
@@ -188,7 +171,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void isolatedMemberRefusesLinearizableButServesSerializable(ServerProcess.Kind kind) {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "minority", kind), 3);
+        startCluster(kind, "minority", 3);
         cluster.ctl(0).run("put", "mi/k", "before").ok();
         // isolate the LEADER (the strongest case: a stale leader must not answer linearizable reads locally)
         int alone = cluster.leader();
@@ -237,7 +220,7 @@ class ClusterReplicationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void followerCatchesUpAfterManyWritesWithSmallSnapshotCount(ServerProcess.Kind kind) throws Exception {
-        cluster = ClusterProcesses.start(kind, ClusterProcesses.dirFor(getClass(), "snapshot", kind), 3,
+        startCluster(kind, "snapshot", 3,
                 "--snapshot-count", "100");
         int leader = cluster.leader();
         int follower = cluster.others(leader).get(0);

@@ -2,7 +2,7 @@ package io.cairn.it.faults;
 
 import static io.cairn.it.faults.RegisterWorkload.bs;
 
-import io.cairn.it.ServerProcess;
+import io.cairn.it.Await;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.GetOption;
 
@@ -31,20 +31,18 @@ final class ConvergenceCheck {
         List<String> hashes = new ArrayList<>();
         for (int i : cluster.all()) {
             try (Client c = cluster.client(i)) {
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                long applied = -1;
-                while (System.nanoTime() < deadline) {
+                String behind = Await.until(Duration.ofSeconds(60), Duration.ofMillis(100), () -> {
+                    long applied;
                     try {
                         applied = c.getKVClient().get(bs("convergence"), GetOption.newBuilder().withSerializable(true).build())
                                 .get(5, TimeUnit.SECONDS).getHeader().getRevision();
                     } catch (Exception e) {
                         applied = -1;
                     }
-                    if (applied >= rev) break;
-                    ServerProcess.pause(100);
-                }
-                if (applied < rev) {
-                    anomalies.add("convergence: " + cluster.name(i) + " did not reach revision " + rev + " (at " + applied + ")");
+                    return applied >= rev ? null : "at " + applied;
+                });
+                if (behind != null) {
+                    anomalies.add("convergence: " + cluster.name(i) + " did not reach revision " + rev + " (" + behind + ")");
                 }
             }
             hashes.add(cluster.hashKv(i, rev));

@@ -1,12 +1,13 @@
 package io.cairn.it.faults;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
+import io.cairn.it.Commands;
+import io.cairn.it.ServerProcess;
+
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 
 /**
  * The network the fault tests' members live in: one Linux network namespace per member, each with two
@@ -35,6 +36,8 @@ public final class FaultNetwork implements AutoCloseable {
     static final String PEER_BRIDGE = PREFIX + "-p";
     static final String CLIENT_HOST_IP = "10.77.1.1";
     private static final String TABLE = "inet cairnfaults";
+    /** Where the ip/nft commands' output is captured. */
+    private static final Path WORK = ServerProcess.moduleTarget().resolve("it/faults/net-commands");
 
     private final int size;
 
@@ -165,31 +168,12 @@ public final class FaultNetwork implements AutoCloseable {
     }
 
     private static String run(List<String> cmd, boolean check, String stdin) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-            if (stdin != null) p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new AssertionError("timed out: " + String.join(" ", cmd));
-            }
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (check && p.exitValue() != 0) {
-                throw new AssertionError(String.join(" ", cmd) + (stdin != null ? " <<< " + stdin : "")
-                        + " exited " + p.exitValue() + ": " + out.strip());
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted", e);
+        Commands.Result r = Commands.run(WORK, Duration.ofSeconds(20), Map.of(), stdin, cmd);
+        String out = r.stdout() + r.stderr();
+        if (check && r.exitCode() != 0) {
+            throw new AssertionError(String.join(" ", cmd) + (stdin != null ? " <<< " + stdin : "")
+                    + " exited " + r.exitCode() + ": " + out.strip());
         }
-    }
-
-    static List<Integer> all(int n) {
-        List<Integer> l = new ArrayList<>();
-        for (int i = 0; i < n; i++) l.add(i);
-        return l;
+        return out;
     }
 }

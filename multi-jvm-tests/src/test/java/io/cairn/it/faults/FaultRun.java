@@ -1,5 +1,6 @@
 package io.cairn.it.faults;
 
+import io.cairn.it.Await;
 import io.cairn.it.ServerProcess;
 
 import java.io.IOException;
@@ -12,7 +13,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -92,12 +92,12 @@ final class FaultRun {
                 faults++;
                 counts.merge(step.fault(), 1, Integer::sum);
                 note.accept(step.fault() + ": " + injected.description() + " for " + step.hold().toMillis() + " ms");
-                ServerProcess.pause(step.hold().toMillis()); // the fault's duration
+                Await.pace(step.hold().toMillis()); // the fault's duration
                 injected.heal().run();
                 int leader = cluster.awaitHealthy(recoveryTimeout);
                 note.accept("healed; healthy with leader " + cluster.name(leader) + "; ops so far "
                         + workloads.stream().mapToLong(Workload::ops).sum());
-                ServerProcess.pause(step.quiet().toMillis()); // normal operation between faults
+                Await.pace(step.quiet().toMillis()); // normal operation between faults
             }
             for (Workload w : workloads) w.stop();
             note.accept("workloads stopped; kill -9 all members, restart all");
@@ -118,6 +118,10 @@ final class FaultRun {
             long ops = workloads.stream().mapToLong(Workload::ops).sum();
             note.accept("faults by type: " + counts);
             for (String a : anomalies) note.accept("ANOMALY " + a);
+            // after an error mid-run the client threads would otherwise go on until the JVM exits
+            for (Workload w : workloads) {
+                try { w.stop(); } catch (RuntimeException | Error ignored) { }
+            }
             if (cluster != null) {
                 try { cluster.close(); } catch (RuntimeException | Error ignored) { }
             }
@@ -137,11 +141,10 @@ final class FaultRun {
     }
 
     private static void awaitOps(List<Workload> workloads) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (workloads.stream().anyMatch(w -> w.ops() < 1)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("workloads did not get going within 60 s");
-            ServerProcess.pause(50);
-        }
+        Await.await("every workload issued a request", Duration.ofSeconds(60), () -> {
+            List<String> idle = workloads.stream().filter(w -> w.ops() < 1).map(Workload::name).toList();
+            return idle.isEmpty() ? null : "idle: " + idle;
+        });
     }
 
     private void keepArtifacts(List<Workload> workloads, String timeline) {
@@ -162,7 +165,7 @@ final class FaultRun {
 
     private static void deleteQuietly(Path dir) {
         try {
-            FaultCluster.deleteRecursively(dir);
+            ServerProcess.deleteRecursively(dir);
         } catch (IOException ignored) {
             // leftovers under target/ are harmless
         }

@@ -2,7 +2,7 @@ package io.cairn.it.faults;
 
 import static io.cairn.it.faults.RegisterWorkload.bs;
 
-import io.cairn.it.ServerProcess;
+import io.cairn.it.Await;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
@@ -12,11 +12,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,11 +38,10 @@ final class LeaseWorkload implements Workload {
     static final long KEEP_TTL_S = 5;
     static final long SHORT_TTL_S = 3;
 
-    private final AtomicBoolean stop = new AtomicBoolean();
+    private final ClientThreads threads = new ClientThreads();
     private final AtomicLong ops = new AtomicLong();
     private final List<String> earlyExpiries = Collections.synchronizedList(new ArrayList<>());
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
-    private final List<Thread> threads = new ArrayList<>();
     private final List<Client> jetcd = new ArrayList<>();
 
     @Override
@@ -51,13 +50,8 @@ final class LeaseWorkload implements Workload {
     @Override
     public void start(FaultCluster cluster) {
         for (int i = 0; i < cluster.size(); i++) jetcd.add(cluster.client(i));
-        Thread keeper = new Thread(this::keep, "lease-keeper");
-        Thread churner = new Thread(this::churn, "lease-churner");
-        for (Thread t : List.of(keeper, churner)) {
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
-        }
+        threads.start("lease-keeper", this::keep);
+        threads.start("lease-churner", this::churn);
     }
 
     private void keep() {
@@ -65,7 +59,7 @@ final class LeaseWorkload implements Workload {
         long lease = 0;
         String key = null;
         long lastAnsweredSendNanos = 0;
-        while (!stop.get()) {
+        while (threads.running()) {
             try {
                 if (lease == 0) {
                     ops.incrementAndGet();
@@ -80,7 +74,7 @@ final class LeaseWorkload implements Workload {
                     lastAnsweredSendNanos = grantSent; // granted no earlier than this, so alive a TTL after it
                     log.add("keeper: lease " + Long.toHexString(lease));
                 }
-                ServerProcess.pause(1000); // keep-alive period (TTL/5)
+                Await.pace(1000); // keep-alive period (TTL/5)
                 long sent = System.nanoTime();
                 ops.incrementAndGet();
                 long ttl = jetcd.get(via).getLeaseClient().keepAliveOnce(lease).get(2, TimeUnit.SECONDS).getTTL();
@@ -105,14 +99,14 @@ final class LeaseWorkload implements Workload {
                 if (lease != 0 && e.getMessage() != null && e.getMessage().contains("requested lease not found")) {
                     lease = 0;
                 }
-                ServerProcess.pause(100);
+                Await.pace(100); // back-off before the retry
             }
         }
     }
 
     private void churn() {
         int via = 0;
-        for (long n = 0; !stop.get(); n++) {
+        for (long n = 0; threads.running(); n++) {
             try {
                 ops.incrementAndGet();
                 long lease = jetcd.get(via).getLeaseClient().grant(SHORT_TTL_S).get(2, TimeUnit.SECONDS).getID();
@@ -123,25 +117,17 @@ final class LeaseWorkload implements Workload {
                     ops.incrementAndGet();
                     jetcd.get(via).getLeaseClient().revoke(lease).get(2, TimeUnit.SECONDS);
                 }
-                ServerProcess.pause(200); // lease churn rate
+                Await.pace(200); // lease churn rate
             } catch (Exception e) {
                 via = (via + 1) % jetcd.size();
-                ServerProcess.pause(100);
+                Await.pace(100); // back-off before the retry
             }
         }
     }
 
     @Override
     public void stop() {
-        stop.set(true);
-        for (Thread t : threads) {
-            try {
-                t.join(20_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) throw new AssertionError(t.getName() + " did not stop");
-        }
+        threads.stop(Duration.ofSeconds(20));
     }
 
     @Override
@@ -149,22 +135,24 @@ final class LeaseWorkload implements Workload {
         List<String> anomalies = new ArrayList<>();
         for (String e : earlyExpiries) anomalies.add("leases: early expiry: " + e);
         for (int i = 0; i < jetcd.size(); i++) {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            List<String> left = null;
-            while (System.nanoTime() < deadline) {
+            Client member = jetcd.get(i);
+            List<List<String>> left = new ArrayList<>(List.of(List.of()));
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
+                List<String> keys;
                 try {
-                    left = jetcd.get(i).getKVClient()
+                    keys = member.getKVClient()
                             .get(bs("lease/"), GetOption.newBuilder().isPrefix(true).withSerializable(true).withKeysOnly(true).build())
                             .get(5, TimeUnit.SECONDS).getKvs().stream().map(kv -> RegisterWorkload.str(kv.getKey())).toList();
                 } catch (Exception e) {
-                    left = List.of("<read failed: " + e + ">");
+                    keys = List.of("<read failed: " + e + ">");
                 }
-                if (left.isEmpty()) break;
-                ServerProcess.pause(200);
-            }
-            if (left != null && !left.isEmpty()) {
-                anomalies.add("leases: " + cluster.name(i) + " still holds " + left.size()
-                        + " keys of revoked or expired leases 60 s after the run, e.g. " + left.subList(0, Math.min(5, left.size())));
+                left.set(0, keys);
+                return keys.isEmpty() ? null : keys.size() + " keys left";
+            });
+            List<String> still = left.get(0);
+            if (!still.isEmpty()) {
+                anomalies.add("leases: " + cluster.name(i) + " still holds " + still.size()
+                        + " keys of revoked or expired leases 60 s after the run, e.g. " + still.subList(0, Math.min(5, still.size())));
             }
         }
         for (Client c : jetcd) c.close();

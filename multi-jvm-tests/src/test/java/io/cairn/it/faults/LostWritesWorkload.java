@@ -3,6 +3,7 @@ package io.cairn.it.faults;
 import static io.cairn.it.faults.RegisterWorkload.bs;
 import static io.cairn.it.faults.RegisterWorkload.str;
 
+import io.cairn.it.Await;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.options.GetOption;
@@ -21,7 +22,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,8 +53,7 @@ final class LostWritesWorkload implements Workload {
     private final Set<String> lateApplied = ConcurrentHashMap.newKeySet();
     private final long t0 = System.nanoTime();
     private final AtomicLong ops = new AtomicLong();
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final ClientThreads threads = new ClientThreads();
     private final List<Client> jetcd = new ArrayList<>();
     private final Map<String, String> lastRead = new TreeMap<>();
 
@@ -82,16 +81,13 @@ final class LostWritesWorkload implements Workload {
         for (int i = 0; i < cluster.size(); i++) jetcd.add(cluster.client(i));
         for (int w = 0; w < writers; w++) {
             int writer = w;
-            Thread t = new Thread(() -> run(writer, cluster.size()), "lost-writes-" + w);
-            t.setDaemon(true);
-            threads.add(t);
-            t.start();
+            threads.start("lost-writes-" + w, () -> run(writer, cluster.size()));
         }
     }
 
     private void run(int writer, int members) {
         int via = (writer + 1) % members;
-        for (long seq = 0; !stop.get(); seq++) {
+        for (long seq = 0; threads.running(); seq++) {
             String key = "lw/c" + writer + "/" + (seq % slots);
             ops.incrementAndGet();
             var f = jetcd.get(via).getKVClient().put(bs(key), bs(Long.toString(seq)));
@@ -104,22 +100,14 @@ final class LostWritesWorkload implements Workload {
                 indeterminate.add(writer * SEQ_STRIDE + seq);
                 f.cancel(true);
                 via = (via + 1) % members;
-                io.cairn.it.ServerProcess.pause(50);
+                Await.pace(50); // back-off before the retry
             }
         }
     }
 
     @Override
     public void stop() {
-        stop.set(true);
-        for (Thread t : threads) {
-            try {
-                t.join(opTimeout.toMillis() + 10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            if (t.isAlive()) throw new AssertionError(t.getName() + " did not stop");
-        }
+        threads.stop(opTimeout.plusSeconds(10));
     }
 
     @Override
@@ -128,14 +116,8 @@ final class LostWritesWorkload implements Workload {
         for (int i = 0; i < jetcd.size(); i++) {
             final int member = i;
             // serializable: what this member's own store holds, once it has caught up (bounded wait)
-            String[] last = {null};
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            do {
-                last[0] = mismatch(member, true);
-                if (last[0] == null) break;
-                io.cairn.it.ServerProcess.pause(200);
-            } while (System.nanoTime() < deadline);
-            if (last[0] != null) anomalies.add("lost-writes: " + cluster.name(member) + " (serializable): " + last[0]);
+            String last = Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> mismatch(member, true));
+            if (last != null) anomalies.add("lost-writes: " + cluster.name(member) + " (serializable): " + last);
         }
         String linearizable = mismatch(0, false);
         if (linearizable != null) anomalies.add("lost-writes: m1 (linearizable): " + linearizable);

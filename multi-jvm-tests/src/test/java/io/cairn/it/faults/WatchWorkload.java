@@ -3,7 +3,7 @@ package io.cairn.it.faults;
 import static io.cairn.it.faults.RegisterWorkload.bs;
 import static io.cairn.it.faults.RegisterWorkload.str;
 
-import io.cairn.it.ServerProcess;
+import io.cairn.it.Await;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -129,7 +130,7 @@ final class WatchWorkload implements Workload {
     public List<String> check(FaultCluster cluster) {
         List<String> anomalies = new ArrayList<>();
         long finalRevision;
-        try (Client c = cluster.client(cluster.leader(java.time.Duration.ofSeconds(30)))) {
+        try (Client c = cluster.client(cluster.leader(Duration.ofSeconds(30)))) {
             finalRevision = c.getKVClient().get(bs("watch-end")).get(30, TimeUnit.SECONDS).getHeader().getRevision();
             reference = collect(c, finalRevision);
         } catch (Exception e) {
@@ -144,8 +145,8 @@ final class WatchWorkload implements Workload {
         }
         for (int i = 0; i < watchers.size(); i++) {
             MemberWatcher w = watchers.get(i);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (w.lastRevision < finalRevision && System.nanoTime() < deadline) ServerProcess.pause(100);
+            Await.until(Duration.ofSeconds(60), Duration.ofMillis(100),
+                    () -> w.lastRevision >= finalRevision ? null : "at " + w.lastRevision);
             List<Event> got = upTo(w.snapshot(), finalRevision);
             String problem = compare(got, reference);
             if (problem != null) anomalies.add("watches: " + cluster.name(i) + ": " + problem);
@@ -173,9 +174,10 @@ final class WatchWorkload implements Workload {
                     }
                 });
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (last.get() < finalRevision && System.nanoTime() < deadline) ServerProcess.pause(100);
-            if (last.get() < finalRevision) return null;
+            if (Await.until(Duration.ofSeconds(60), Duration.ofMillis(100),
+                    () -> last.get() >= finalRevision ? null : "at " + last.get()) != null) {
+                return null;
+            }
             synchronized (out) {
                 return upTo(out, finalRevision);
             }

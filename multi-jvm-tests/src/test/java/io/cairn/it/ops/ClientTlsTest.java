@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Commands;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.cairn.it.cluster.ClusterProcesses;
@@ -25,15 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ClientTlsTest {
     private static final Duration CMD = Duration.ofSeconds(60);
 
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("servers")
+    @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void guide003WorkflowOverClientTls(ServerProcess.Kind kind) throws Exception {
         Path dir = ClusterProcesses.dirFor(ClientTlsTest.class, "tls", kind);
-        deleteRecursively(dir);
+        ServerProcess.deleteRecursively(dir);
         Path pki = dir.resolve("pki");
         Path otherPki = dir.resolve("other-pki");
         certificates(pki);
@@ -124,10 +121,4 @@ class ClientTlsTest {
         Commands.run(dir, CMD, cmd).expectExit(0);
     }
 
-    private static void deleteRecursively(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Commands;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.cairn.it.cluster.ClusterProcesses;
@@ -43,7 +44,7 @@ class DnsSrvBootstrapTest {
         Assumptions.assumeTrue(ClusterProcesses.servers().contains(ServerProcess.Kind.CAIRN),
                 "Cairn only (-Dcairn.it.servers excludes cairn)");
         dir = ClusterProcesses.dirFor(DnsSrvBootstrapTest.class, "srv", ServerProcess.Kind.CAIRN);
-        deleteRecursively(dir);
+        ServerProcess.deleteRecursively(dir);
         Files.createDirectories(dir);
         ports = ServerProcess.freePorts(8); // client/peer for infra1..3, then a solo member
         Dnsmasq.Records records = new Dnsmasq.Records(DOMAIN);
@@ -188,17 +189,11 @@ class DnsSrvBootstrapTest {
         List<String> cmd = new ArrayList<>(List.of(Commands.cairn().toString()));
         cmd.addAll(flags);
         long start = System.nanoTime();
-        Commands.Result r = Commands.run(dir.resolve("work"), CMD, env, cmd);
+        Commands.Result r = Commands.run(dir.resolve("work"), CMD, env, null, cmd);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         // two DNS queries (5 s timeout each) at most, plus JVM start on a busy machine
         assertTrue(took.compareTo(Duration.ofSeconds(45)) < 0, "took " + took);
         return new Commands.Result(r.command(), r.exitCode(), r.stdout() + r.stderr(), r.stderr());
     }
 
-    private static void deleteRecursively(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }

@@ -1,6 +1,6 @@
 package io.cairn.it.ops;
 
-import io.cairn.it.ServerProcess;
+import io.cairn.it.Await;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.DatagramSocket;
@@ -88,23 +88,20 @@ final class Dnsmasq implements AutoCloseable {
 
     /** Waits (bounded) until the server answers a query (JNDI's DNS client, independent of Cairn's). */
     private void awaitAnswering(String domain) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
+        String last = Await.until(Duration.ofSeconds(20), Duration.ofMillis(100), () -> {
             if (!process.isAlive()) {
                 throw new AssertionError("dnsmasq exited with " + process.exitValue() + ": " + logText());
             }
             try {
                 lookup("SOA", domain);
-                return;
+                return null;
+            } catch (javax.naming.NameNotFoundException e) {
+                return null; // NXDOMAIN is an answer
             } catch (NamingException e) {
-                if (e instanceof javax.naming.NameNotFoundException) {
-                    return; // NXDOMAIN is an answer
-                }
-                last = e.toString();
+                return e.toString();
             }
-            ServerProcess.pause(100);
-        }
+        });
+        if (last == null) return;
         close();
         throw new AssertionError("dnsmasq did not answer within 20 s: " + last + "\n" + logText());
     }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.cairn.it.Await;
+import io.cairn.it.Commands;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.cairn.it.cluster.ClusterProcesses;
@@ -43,12 +45,8 @@ class SnapshotRestoreTest {
     private static final Pattern MEMBER_ID = Pattern.compile("\"ID\":(\\d+)");
     private static final Pattern CLUSTER_ID = Pattern.compile("\"cluster_id\":(\\d+)");
 
-    static List<ServerProcess.Kind> servers() {
-        return ClusterProcesses.servers();
-    }
-
     @ParameterizedTest(name = "{0}")
-    @MethodSource("servers")
+    @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void snapshotOfALiveClusterRestoresIntoANewCluster(ServerProcess.Kind kind) throws Exception {
         Path dir = ClusterProcesses.dirFor(SnapshotRestoreTest.class, "restore", kind);
         Path work = dir.resolve("work");
@@ -86,11 +84,11 @@ class SnapshotRestoreTest {
                 }, "snapshot-writer");
                 writer.start();
                 try {
-                    ClusterProcesses.await("writes before the snapshot", Duration.ofSeconds(30),
+                    Await.await("writes before the snapshot", Duration.ofSeconds(30),
                             () -> written.get() >= 20 || writerFailure.get() != null ? null : written.get() + " writes");
                     old.ctl(1).run("snapshot", "save", snapshot.toString()).ok();
                     int atSave = written.get();
-                    ClusterProcesses.await("writes after the snapshot", Duration.ofSeconds(30),
+                    Await.await("writes after the snapshot", Duration.ofSeconds(30),
                             () -> written.get() >= atSave + 20 || writerFailure.get() != null ? null
                                     : written.get() + " writes");
                 } finally {
@@ -125,7 +123,7 @@ class SnapshotRestoreTest {
         List<String> initial = new ArrayList<>();
         for (int i = 0; i < 3; i++) initial.add("n" + (i + 1) + "=http://127.0.0.1:" + ports[2 * i + 1]);
         Path fresh = dir.resolve("new");
-        deleteRecursively(fresh);
+        ServerProcess.deleteRecursively(fresh);
         Files.createDirectories(fresh);
         List<ServerProcess> members = new ArrayList<>();
         try {
@@ -181,7 +179,7 @@ class SnapshotRestoreTest {
         Files.write(corrupted, bad);
         for (Path damaged : List.of(truncated, corrupted)) {
             Path data = work.resolve("refused-" + damaged.getFileName());
-            deleteRecursively(data);
+            ServerProcess.deleteRecursively(data);
             Commands.Result r = restore(kind, work, damaged, data, "n1", String.join(",", initial),
                     "http://127.0.0.1:" + ports[1]);
             assertEquals(1, r.exitCode(), damaged + ": " + r.stderr());
@@ -258,10 +256,4 @@ class SnapshotRestoreTest {
         return m.group(1);
     }
 
-    private static void deleteRecursively(Path p) throws java.io.IOException {
-        if (!Files.exists(p)) return;
-        try (var walk = Files.walk(p)) {
-            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
-        }
-    }
 }
