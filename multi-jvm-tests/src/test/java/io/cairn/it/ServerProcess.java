@@ -3,7 +3,6 @@ package io.cairn.it;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -139,27 +138,9 @@ public final class ServerProcess implements AutoCloseable {
         return Duration.ofSeconds(Long.getLong("cairn.it.startTimeoutSec", 60));
     }
 
-    /** Free loopback ports (bound and released; good enough for a test class). */
+    /** Free loopback ports for a test's processes; see {@link LoopbackPorts} for why not port 0. */
     public static int[] freePorts(int n) {
-        int[] ports = new int[n];
-        List<ServerSocket> held = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket();
-                s.setReuseAddress(true);
-                s.bind(new InetSocketAddress("127.0.0.1", 0));
-                held.add(s);
-                ports[i] = s.getLocalPort();
-                if (ports[i] == 2379 || ports[i] == 2380) { i--; } // never the developer's defaults
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            for (ServerSocket s : held) {
-                try { s.close(); } catch (IOException ignored) { }
-            }
-        }
-        return ports;
+        return LoopbackPorts.tcp(n);
     }
 
     public Kind kind() { return kind; }

@@ -151,7 +151,10 @@ class ClusterReconfigurationTest extends ClusterTestBase {
         });
         Etcdctl.Result promoted = attempt[0];
         assertEquals(0, promoted.exitCode(), promoted.stderr());
-        assertTrue(promoted.stdout().contains("Member " + id + " promoted in cluster "), promoted.stdout());
+        // etcdctl prints the ID with %16x (space-padded to 16) here, but unpadded (%x) in member list: an ID
+        // with a leading zero nibble (1 in 16) printed "Member  <15 digits>" and failed a plain concatenation.
+        assertTrue(promoted.stdout().contains(String.format("Member %16s promoted in cluster ", id)),
+                promoted.stdout());
         Etcdctl.Result after = cluster.ctl(0).run("member", "list").ok();
         assertTrue(after.lines().stream().allMatch(l -> l.endsWith(", false")), after.stdout());
         await("the promoted member serves writes", CONVERGE, () -> {

@@ -1,12 +1,9 @@
 package io.cairn.it.ops;
 
 import io.cairn.it.Await;
+import io.cairn.it.LoopbackPorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,7 +59,7 @@ final class Dnsmasq implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             Path log = dir.resolve("dnsmasq.log");
-            int port = freeUdpAndTcpPort();
+            int port = LoopbackPorts.udpAndTcp();
             List<String> cmd = new ArrayList<>(List.of(BIN, "--no-daemon", "--port=" + port,
                     "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv", "--no-hosts",
                     "--log-queries", "--pid-file=", "--local=/" + records.domain + "/"));
@@ -142,21 +139,5 @@ final class Dnsmasq implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** dnsmasq serves UDP and TCP on its port: find one free for both. */
-    private static int freeUdpAndTcpPort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            try (DatagramSocket udp = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-                int port = udp.getLocalPort();
-                try (ServerSocket tcp = new ServerSocket()) {
-                    tcp.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-                    return port;
-                } catch (IOException taken) {
-                    // try another
-                }
-            }
-        }
-        throw new IOException("no free UDP+TCP loopback port");
     }
 }
