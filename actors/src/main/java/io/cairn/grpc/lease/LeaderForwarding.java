@@ -1,5 +1,7 @@
 package io.cairn.grpc.lease;
 
+import akka.Done;
+import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.pattern.Patterns;
 import io.cairn.api.etcdserverpb.LeaseClient;
@@ -37,6 +39,12 @@ public final class LeaderForwarding {
     this.system = system;
     this.timeout = timeout;
     this.clients = new LeaderLeaseClients(system, timeout);
+    // The cached client to the leader holds an HTTP/2 connection pool: closed before the system stops.
+    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-leader-lease-client",
+        () -> {
+          clients.close();
+          return CompletableFuture.completedFuture(Done.getInstance());
+        });
   }
 
   /**
@@ -99,10 +107,5 @@ public final class LeaderForwarding {
 
   private <T> CompletionStage<T> later(java.util.concurrent.Callable<CompletionStage<T>> next) {
     return Patterns.after(RETRY_INTERVAL, system.classicSystem().scheduler(), system.executionContext(), next);
-  }
-
-  /** Closes the client to the leader. */
-  public void close() {
-    clients.close();
   }
 }

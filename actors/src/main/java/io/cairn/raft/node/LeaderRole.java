@@ -238,7 +238,13 @@ final class LeaderRole extends RoleBehavior {
     }
     long prevIndex = progress.nextIndex - 1;
     if (prevIndex < core.log.snapshotMeta().getIndex()) {
-      // §7: the entries it needs are compacted away; it needs the applied state.
+      // §7: the entries it needs are compacted away; it needs the applied state. As etcd's maybeSendAppend,
+      // only to a follower heard from in this check-quorum round: a transfer to a dead follower fails on its
+      // no-progress timeout, and its chunks, queued by the transport, reach the restarted follower later and
+      // race the next transfer. A heartbeat answer marks the follower active; the next tick starts the snapshot.
+      if (!progress.recentActive) {
+        return;
+      }
       progress.becomeSnapshot();
       core.snapshotSender.sendSnapshot(new Link(progress.memberId, core.term));
       return;

@@ -59,6 +59,8 @@ class RaftSnapshotTest {
   private final Map<Long, FakeStore> stores = new LinkedHashMap<>();
   private final Map<Long, ActorRef<Object>> nodes = new LinkedHashMap<>();
   private final Map<Long, RaftNodeStatus> statuses = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Long, java.util.concurrent.atomic.AtomicInteger> snapshotsStarted =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static int seq;
 
   @AfterEach
@@ -154,8 +156,32 @@ class RaftSnapshotTest {
         return Behaviors.same();
       }), "snap-applier-" + cluster + "-" + id);
       Path snapDir = dir.resolve("member-" + id).resolve("snap");
-      StoreSnapshotSender sender = new StoreSnapshotSender(store::write, snapDir, blocking,
+      StoreSnapshotSender storeSender = new StoreSnapshotSender(store::write, snapDir, blocking,
           new StoreSnapshotSender.Settings(CHUNK_BYTES, 4, 3, 20, 100));
+      java.util.concurrent.atomic.AtomicInteger started = new java.util.concurrent.atomic.AtomicInteger();
+      snapshotsStarted.put(id, started);
+      SnapshotSender sender = new SnapshotSender() { // counts the node's requests (on its actor: barrier-visible)
+        @Override
+        public void sendSnapshot(SnapshotLink link) {
+          started.incrementAndGet();
+          storeSender.sendSnapshot(link);
+        }
+
+        @Override
+        public void onResponse(long followerId, io.cairn.api.raft.InstallSnapshotResponse response) {
+          storeSender.onResponse(followerId, response);
+        }
+
+        @Override
+        public void onTick() {
+          storeSender.onTick();
+        }
+
+        @Override
+        public void abortAll() {
+          storeSender.abortAll();
+        }
+      };
       SnapshotReceiver receiver = new SnapshotReceiver(snapDir, CHUNK_BYTES);
       RaftSnapshots snapshots = new RaftSnapshots(sender, receiver, (file, meta) -> {
         CompletableFuture<Void> done = new CompletableFuture<>();
@@ -215,6 +241,13 @@ class RaftSnapshotTest {
     });
   }
 
+  private void tickLeader(long leader, int ticks) {
+    for (int i = 0; i < ticks; i++) {
+      nodes.get(leader).tell(RaftNode.Tick.INSTANCE);
+      nodes.keySet().forEach(this::inspect); // barrier: each tick handled before the next
+    }
+  }
+
   @Test
   void compactsAfterSnapshotCountAppliedEntriesKeepingCatchUpEntries() {
     start(1);
@@ -249,6 +282,12 @@ class RaftSnapshotTest {
     tickLeaderUntil(1, () -> stores.get(1L).ids().size() == 80 && logs.get(1L).snapshotMeta().getIndex()
         > logs.get(3L).lastIndex(), "leader compacted past the follower's log");
     assertEquals(5, stores.get(3L).ids().size());
+    // etcd's maybeSendAppend: no snapshot for a follower not heard from in the last check-quorum round. Once
+    // two rounds (2 × 10 ticks) passed, a silent follower gets no new transfer, however long it stays away.
+    tickLeader(1, 20);
+    int transfersStarted = snapshotsStarted.get(1L).get();
+    tickLeader(1, 100); // longer than a transfer lives without progress (3 ticks × 20 resends)
+    assertEquals(transfersStarted, snapshotsStarted.get(1L).get(), "snapshots started for a silent follower");
 
     network.rejoin(3);
     tickLeaderUntil(1, () -> stores.get(3L).ids().size() == 80, "follower caught up");
