@@ -22,6 +22,8 @@ import java.util.Map;
  * §6.4), and steps down when it has not heard from a quorum within an election timeout (etcd check-quorum).
  */
 final class LeaderRole extends RoleBehavior {
+  /** etcd logs a peer's (in)activity under rafthttp. */
+  private static final org.slf4j.Logger PEER_LOG = org.slf4j.LoggerFactory.getLogger("rafthttp");
 
   private final Map<Long, Progress> peers = new LinkedHashMap<>();
   private final ReadIndexRounds reads;
@@ -236,15 +238,17 @@ final class LeaderRole extends RoleBehavior {
     if (progress.paused()) {
       return;
     }
+    if (progress.inactive) {
+      // Silent for an election timeout: treated as down, as etcd's transport drops messages to an inactive
+      // peer (and as etcd's maybeSendAppend sends no snapshot to a follower not recently active). Artery
+      // would queue appends of up to maxAppendBytes and snapshot chunks for it and hand them to its next
+      // incarnation, racing the catch-up that incarnation really needs. Heartbeats still go out (onTick);
+      // its answer makes it active, and the next tick sends what it is missing.
+      return;
+    }
     long prevIndex = progress.nextIndex - 1;
     if (prevIndex < core.log.snapshotMeta().getIndex()) {
-      // §7: the entries it needs are compacted away; it needs the applied state. As etcd's maybeSendAppend,
-      // only to a follower heard from in this check-quorum round: a transfer to a dead follower fails on its
-      // no-progress timeout, and its chunks, queued by the transport, reach the restarted follower later and
-      // race the next transfer. A heartbeat answer marks the follower active; the next tick starts the snapshot.
-      if (!progress.recentActive) {
-        return;
-      }
+      // §7: the entries it needs are compacted away; it needs the applied state.
       progress.becomeSnapshot();
       core.snapshotSender.sendSnapshot(new Link(progress.memberId, core.term));
       return;
@@ -286,12 +290,19 @@ final class LeaderRole extends RoleBehavior {
         .setReadContext(reads.latestContext())));
   }
 
+  /** Any message from a follower; logs its return as etcd's rafthttp does ("peer X became active"). */
+  private void heard(Progress progress) {
+    if (progress.heard()) {
+      PEER_LOG.info("peer {} became active", Long.toHexString(progress.memberId));
+    }
+  }
+
   private void onAppendResponse(long from, AppendEntriesResponse response) {
     Progress progress = peers.get(from);
     if (progress == null) {
       return;
     }
-    progress.recentActive = true;
+    heard(progress);
     if (response.getReadContext() != 0 && progress.voter) {
       // Any answer in our term confirms we were still leader when the round started.
       answer(reads.acknowledge(from, response.getReadContext(), core.quorum()));
@@ -369,6 +380,11 @@ final class LeaderRole extends RoleBehavior {
         progress.becomeProbe();
       }
       progress.matchAtLastHeartbeat = progress.matchIndex;
+      if (progress.tickSilence(core.settings.electionTicks())) {
+        // etcd's rafthttp line, so operators' alerts on it keep working; the reason is Cairn's own.
+        PEER_LOG.warn("peer {} became inactive (no message from the peer for {} ms)",
+            Long.toHexString(progress.memberId), core.settings.electionTimeoutMs());
+      }
       sendHeartbeat(progress);
       if (progress.matchIndex < core.log.lastIndex()) {
         sendAppend(progress);
@@ -448,7 +464,7 @@ final class LeaderRole extends RoleBehavior {
       case READ_INDEX -> {
         Progress progress = peers.get(m.getFrom());
         if (progress != null) {
-          progress.recentActive = true;
+          heard(progress);
         }
         if (reads.enqueue(new ReadIndexRounds.Remote(m.getFrom(), m.getReadIndex().getContext()))) {
           scheduleReadRound();
@@ -465,7 +481,7 @@ final class LeaderRole extends RoleBehavior {
       case SNAPSHOT_RESPONSE -> {
         Progress progress = peers.get(m.getFrom());
         if (progress != null) {
-          progress.recentActive = true;
+          heard(progress);
           core.snapshotSender.onResponse(m.getFrom(), m.getSnapshotResponse());
         }
       }

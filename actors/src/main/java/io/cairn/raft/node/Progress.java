@@ -22,6 +22,10 @@ final class Progress {
   boolean probeSent;
   /** Heard from since the last check-quorum round (etcd's RecentActive). */
   boolean recentActive;
+  /** Heartbeat ticks since the follower was last heard from (any message). */
+  int silentTicks;
+  /** Silent for a whole election timeout: treated as down, as etcd's rafthttp marks a peer inactive. */
+  boolean inactive;
   /** matchIndex at the previous heartbeat: no movement over a whole interval means appends were lost. */
   long matchAtLastHeartbeat;
   final Inflights inflights;
@@ -72,6 +76,24 @@ final class Progress {
   /** The transfer failed: probe again from the last known match (a probe below the log starts another). */
   void snapshotFailed() {
     becomeProbe();
+  }
+
+  /** A message from the follower arrived: true if that makes an inactive follower active again. */
+  boolean heard() {
+    recentActive = true;
+    silentTicks = 0;
+    boolean wasInactive = inactive;
+    inactive = false;
+    return wasInactive;
+  }
+
+  /** One heartbeat tick passed: true if the follower just became inactive (silent for electionTicks). */
+  boolean tickSilence(int electionTicks) {
+    if (inactive || ++silentTicks < electionTicks) {
+      return false;
+    }
+    inactive = true;
+    return true;
   }
 
   /** A success for index: true if it moved the follower forward. */

@@ -282,8 +282,9 @@ class RaftSnapshotTest {
     tickLeaderUntil(1, () -> stores.get(1L).ids().size() == 80 && logs.get(1L).snapshotMeta().getIndex()
         > logs.get(3L).lastIndex(), "leader compacted past the follower's log");
     assertEquals(5, stores.get(3L).ids().size());
-    // etcd's maybeSendAppend: no snapshot for a follower not heard from in the last check-quorum round. Once
-    // two rounds (2 × 10 ticks) passed, a silent follower gets no new transfer, however long it stays away.
+    // No snapshot for a follower silent for an election timeout (etcd's maybeSendAppend gates on RecentActive).
+    // Once 20 ticks (2 × the 10-tick election timeout) passed, it gets no new transfer, however long it stays
+    // away.
     tickLeader(1, 20);
     int transfersStarted = snapshotsStarted.get(1L).get();
     tickLeader(1, 100); // longer than a transfer lives without progress (3 ticks × 20 resends)

@@ -224,7 +224,13 @@ class ClusterReplicationTest extends ClusterTestBase {
                 "--snapshot-count", "100");
         int leader = cluster.leader();
         int follower = cluster.others(leader).get(0);
+        String followerId = cluster.memberIdHex(follower, leader);
         cluster.kill9(follower);
+        // Write only once the leader treats the follower as down (both log etcd's rafthttp line): what it sent
+        // before may still reach the restarted follower (Artery queues it), and could spare it the snapshot.
+        String inactive = "peer " + followerId + " became inactive";
+        await("leader m" + (leader + 1) + " logs \"" + inactive + "\"", Duration.ofSeconds(30), () ->
+                cluster.member(leader).logSinceLaunch().contains(inactive) ? null : "not yet");
         Map<String, String> written = new LinkedHashMap<>();
         long t = System.nanoTime();
         try (Client c = cluster.client(leader)) {
