@@ -321,6 +321,7 @@ final class RaftCore {
   void markDurable(long lastIndex, long lastTerm) {
     if (lastIndex > durableIndex && matchTerm(lastIndex, lastTerm)) {
       durableIndex = lastIndex;
+      deliverCommitted(); // committed entries that waited for this member's own append
     }
   }
 
@@ -367,9 +368,21 @@ final class RaftCore {
       return false;
     }
     commitIndex = newCommitIndex;
-    delivery.deliverUpTo(commitIndex);
+    deliverCommitted();
     publishStatus();
     return true;
+  }
+
+  /**
+   * Hands the applier what is committed and durable in this member's own log. Committed alone is not
+   * enough: a quorum holds those entries, but this member's own append may still be in flight, and the
+   * applied index is written to the store with every batch. Applied ahead of the journal and then killed,
+   * a member restarted with a store past its log's end: it could match no leader's probe at its commit
+   * index, and rejected them forever (found by the fault smoke: a killed follower never caught up).
+   * etcd's raft applies only stable entries when storage writes are asynchronous, as they are here.
+   */
+  private void deliverCommitted() {
+    delivery.deliverUpTo(Math.min(commitIndex, durableIndex));
   }
 
   /**

@@ -109,6 +109,28 @@ class RaftReplicationTest {
   }
 
   /**
+   * Regression (the fault smoke's follower that never caught up after kill -9): a member applies only what
+   * is committed and durable in its own log. Applied ahead of its journal and killed, it restarted with a
+   * store past its log's end, and rejected every probe at its commit index.
+   */
+  @Test
+  void aFollowerAppliesOnlyEntriesDurableInItsOwnLog() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.awaitCommit(2, 1);
+    cluster.store(2).holdAppends();
+    cluster.propose(1, 1);
+    cluster.awaitApplied(List.of(1L), 1, 3);
+    cluster.awaitCommit(2, 2); // the leader's next append told node 2 that index 2 is committed
+    cluster.awaitApplierIdle(2);
+    assertEquals(List.of(), cluster.appliedIds(2), "applied before its own append was durable");
+
+    cluster.store(2).releaseAll();
+    cluster.awaitApplied(List.of(1L), 2);
+    cluster.stop();
+  }
+
+  /**
    * Regression (the lost write of the fault-injection smoke): a proposal made to a member without a leader
    * waited, unbounded in time, until the member heard of one — in the smoke, long after its client had timed
    * out and written newer values through other members, which the late proposal then overwrote. A proposal
