@@ -1,5 +1,10 @@
 package io.cairn.bench;
 
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.MethodDescriptor;
+import io.grpc.stub.ClientCalls;
+import io.grpc.stub.StreamObserver;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -21,6 +26,24 @@ final class LoadDriver {
 
   interface Done {
     void complete(Throwable errorOrNull);
+  }
+
+  /** Sends one unary call; done completes with its outcome (the benchmark needs no response body). */
+  static <Q, R> void unary(Channel channel, MethodDescriptor<Q, R> method, Q request, Done done) {
+    ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT), request, new StreamObserver<R>() {
+      @Override
+      public void onNext(R value) {}
+
+      @Override
+      public void onError(Throwable t) {
+        done.complete(t);
+      }
+
+      @Override
+      public void onCompleted() {
+        done.complete(null);
+      }
+    });
   }
 
   private final int clients;

@@ -3,9 +3,6 @@ package io.cairn.bench;
 import com.google.protobuf.ByteString;
 import io.cairn.api.etcdserverpb.PutRequest;
 import io.cairn.api.etcdserverpb.PutResponse;
-import io.grpc.CallOptions;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import picocli.CommandLine.Command;
@@ -46,30 +43,7 @@ final class PutCommand extends LoadCommand {
           .setKey(ByteString.copyFrom(Keys.varintKey(n, kv.keySize)))
           .setValue(value)
           .build();
-      ClientCalls.asyncUnaryCall(conns.forClient(client).newCall(EtcdMethods.PUT, CallOptions.DEFAULT), req,
-          Unary.observer(done));
+      LoadDriver.unary(conns.forClient(client), EtcdMethods.PUT, req, done);
     };
-  }
-
-  /** Adapts a unary call's completion to {@link LoadDriver.Done}. */
-  static final class Unary {
-    private Unary() {}
-
-    static <T> StreamObserver<T> observer(LoadDriver.Done done) {
-      return new StreamObserver<>() {
-        @Override
-        public void onNext(T value) {}
-
-        @Override
-        public void onError(Throwable t) {
-          done.complete(t);
-        }
-
-        @Override
-        public void onCompleted() {
-          done.complete(null);
-        }
-      };
-    }
   }
 }

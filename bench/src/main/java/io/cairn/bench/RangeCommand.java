@@ -2,8 +2,6 @@ package io.cairn.bench;
 
 import com.google.protobuf.ByteString;
 import io.cairn.api.etcdserverpb.RangeRequest;
-import io.grpc.CallOptions;
-import io.grpc.stub.ClientCalls;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -55,8 +53,6 @@ final class RangeCommand extends LoadCommand {
   @Override
   LoadDriver.Op prepare(Connections conns) {
     RangeRequest req = request();
-    return (client, seq, done) -> ClientCalls.asyncUnaryCall(
-        conns.forClient(client).newCall(EtcdMethods.RANGE, CallOptions.DEFAULT), req,
-        PutCommand.Unary.observer(done));
+    return (client, seq, done) -> LoadDriver.unary(conns.forClient(client), EtcdMethods.RANGE, req, done);
   }
 }

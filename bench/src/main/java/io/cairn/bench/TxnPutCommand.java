@@ -4,8 +4,6 @@ import com.google.protobuf.ByteString;
 import io.cairn.api.etcdserverpb.PutRequest;
 import io.cairn.api.etcdserverpb.RequestOp;
 import io.cairn.api.etcdserverpb.TxnRequest;
-import io.grpc.CallOptions;
-import io.grpc.stub.ClientCalls;
 import java.util.Map;
 import java.util.Random;
 import picocli.CommandLine.Command;
@@ -51,8 +49,7 @@ final class TxnPutCommand extends LoadCommand {
         txn.addSuccess(RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder()
             .setKey(ByteString.copyFrom(Keys.varintKey(n, kv.keySize))).setValue(value)));
       }
-      ClientCalls.asyncUnaryCall(conns.forClient(client).newCall(EtcdMethods.TXN, CallOptions.DEFAULT),
-          txn.build(), PutCommand.Unary.observer(done));
+      LoadDriver.unary(conns.forClient(client), EtcdMethods.TXN, txn.build(), done);
     };
   }
 }

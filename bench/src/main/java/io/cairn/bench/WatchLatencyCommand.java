@@ -129,8 +129,7 @@ final class WatchLatencyCommand implements Callable<Integer> {
           value.putLong(seq).put(padding, 0, valSize - 8).flip();
           PutRequest req = PutRequest.newBuilder().setKey(key).setValue(ByteString.copyFrom(value)).build();
           sentNanos.set((int) seq, System.nanoTime());
-          ClientCalls.asyncUnaryCall(putChannel.newCall(EtcdMethods.PUT, CallOptions.DEFAULT), req,
-              PutCommand.Unary.observer(done));
+          LoadDriver.unary(putChannel, EtcdMethods.PUT, req, done);
         });
         allReceived.await(drainTimeoutMs, TimeUnit.MILLISECONDS);
         elapsed = (System.nanoTime() - start) / 1e9;
