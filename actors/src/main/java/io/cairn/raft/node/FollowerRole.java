@@ -98,8 +98,11 @@ final class FollowerRole extends RoleBehavior {
     long prevIndex = append.getPrevLogIndex();
     RaftNode.FollowerAck ack = new RaftNode.FollowerAck(core.term, from, append.getReadContext());
     if (prevIndex < core.commitIndex) {
-      // Everything up to our commit index matches any leader's log (Leader Completeness, §5.4).
-      respond(from, true, core.commitIndex, 0, append.getReadContext());
+      // Everything up to our commit index matches any leader's log (Leader Completeness, §5.4); but claim
+      // only what is durable here: the leader never probes below the match index it keeps for us, so after a
+      // kill -9 with a shorter log we would reject its every probe (the fault smoke's follower that never
+      // caught up).
+      respond(from, true, Math.min(core.commitIndex, core.durableIndex), 0, append.getReadContext());
       return;
     }
     if (!core.matchTerm(prevIndex, append.getPrevLogTerm())) {

@@ -60,7 +60,8 @@ final class LeaderRole extends RoleBehavior {
       Progress progress = peers.get(id);
       if (progress == null) {
         peers.put(id, new Progress(id, core.config.voters().contains(id), next,
-            new Inflights(core.settings.maxInflightAppends(), core.settings.maxInflightBytes())));
+            new Inflights(core.settings.maxInflightAppends(), core.settings.maxInflightBytes()),
+            core.settings.electionTicks()));
       } else {
         progress.voter = core.config.voters().contains(id); // a promoted learner now counts
       }
@@ -238,7 +239,7 @@ final class LeaderRole extends RoleBehavior {
     if (progress.paused()) {
       return;
     }
-    if (progress.inactive) {
+    if (progress.inactive()) {
       // Silent for an election timeout: treated as down, as etcd's transport drops messages to an inactive
       // peer (and as etcd's maybeSendAppend sends no snapshot to a follower not recently active). Artery
       // would queue appends of up to maxAppendBytes and snapshot chunks for it and hand them to its next
@@ -380,7 +381,7 @@ final class LeaderRole extends RoleBehavior {
         progress.becomeProbe();
       }
       progress.matchAtLastHeartbeat = progress.matchIndex;
-      if (progress.tickSilence(core.settings.electionTicks())) {
+      if (progress.tickSilence()) {
         // etcd's rafthttp line, so operators' alerts on it keep working; the reason is Cairn's own.
         PEER_LOG.warn("peer {} became inactive (no message from the peer for {} ms)",
             Long.toHexString(progress.memberId), core.settings.electionTimeoutMs());

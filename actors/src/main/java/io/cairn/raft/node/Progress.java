@@ -22,15 +22,16 @@ final class Progress {
   boolean probeSent;
   /** Heard from since the last check-quorum round (etcd's RecentActive). */
   boolean recentActive;
-  /** Heartbeat ticks since the follower was last heard from (any message). */
-  int silentTicks;
-  /** Silent for a whole election timeout: treated as down, as etcd's rafthttp marks a peer inactive. */
-  boolean inactive;
+  /** Heartbeat ticks since the follower was last heard from (any message), counted up to inactiveAfterTicks. */
+  private int silentTicks;
+  /** An election timeout in ticks: silent this long, the follower is treated as down (etcd's inactive peer). */
+  private final int inactiveAfterTicks;
   /** matchIndex at the previous heartbeat: no movement over a whole interval means appends were lost. */
   long matchAtLastHeartbeat;
   final Inflights inflights;
 
-  Progress(long memberId, boolean voter, long nextIndex, Inflights inflights) {
+  Progress(long memberId, boolean voter, long nextIndex, Inflights inflights, int inactiveAfterTicks) {
+    this.inactiveAfterTicks = inactiveAfterTicks;
     this.memberId = memberId;
     this.voter = voter;
     this.nextIndex = nextIndex;
@@ -78,22 +79,22 @@ final class Progress {
     becomeProbe();
   }
 
+  /** Silent for a whole election timeout: treated as down, as etcd's rafthttp marks a peer inactive. */
+  boolean inactive() {
+    return silentTicks >= inactiveAfterTicks;
+  }
+
   /** A message from the follower arrived: true if that makes an inactive follower active again. */
   boolean heard() {
+    boolean wasInactive = inactive();
     recentActive = true;
     silentTicks = 0;
-    boolean wasInactive = inactive;
-    inactive = false;
     return wasInactive;
   }
 
-  /** One heartbeat tick passed: true if the follower just became inactive (silent for electionTicks). */
-  boolean tickSilence(int electionTicks) {
-    if (inactive || ++silentTicks < electionTicks) {
-      return false;
-    }
-    inactive = true;
-    return true;
+  /** One heartbeat tick passed: true if the follower just became inactive. */
+  boolean tickSilence() {
+    return !inactive() && ++silentTicks == inactiveAfterTicks;
   }
 
   /** A success for index: true if it moved the follower forward. */

@@ -374,12 +374,12 @@ final class RaftCore {
   }
 
   /**
-   * Hands the applier what is committed and durable in this member's own log. Committed alone is not
-   * enough: a quorum holds those entries, but this member's own append may still be in flight, and the
-   * applied index is written to the store with every batch. Applied ahead of the journal and then killed,
-   * a member restarted with a store past its log's end: it could match no leader's probe at its commit
-   * index, and rejected them forever (found by the fault smoke: a killed follower never caught up).
-   * etcd's raft applies only stable entries when storage writes are asynchronous, as they are here.
+   * Hands the applier what is committed and also durable in this member's own log (etcd raft's Ready
+   * contract: entries are persisted before they are applied). A follower learns the commit index before its
+   * own append of those entries is durable; applying them earlier lets the store's applied index, which a
+   * restart trusts as committed, get ahead of the journal — past a suffix truncation still in flight.
+   * (First in eb7f0ce, backed out in f5f751a over a 5-member first-put timeout that no longer occurs:
+   * ClusterFiveMembersTest passed 3 of 3 runs with it and FollowerRole's matching claim rule.)
    */
   private void deliverCommitted() {
     delivery.deliverUpTo(Math.min(commitIndex, durableIndex));
