@@ -342,7 +342,21 @@ public final class ServerProcess implements AutoCloseable {
                 // reported below if still alive
             }
         }
-        if (process.isAlive()) throw new AssertionError(kind.label() + " pid " + process.pid() + " survived SIGKILL");
+        if (process.isAlive()) {
+            throw new AssertionError(kind.label() + " pid " + process.pid() + " survived SIGKILL for 10 s; "
+                    + kernelState(process.pid()));
+        }
+    }
+
+    /** What the kernel says of a process (state letter, and where it sleeps), to tell a D-state wait from a bug. */
+    private static String kernelState(long pid) {
+        try {
+            String stat = Files.readString(Paths.get("/proc/" + pid + "/stat")).trim();
+            String wchan = Files.readString(Paths.get("/proc/" + pid + "/wchan")).trim();
+            return "state " + stat.substring(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) + ", wchan " + wchan;
+        } catch (IOException | RuntimeException e) {
+            return "no /proc entry (" + e + ")";
+        }
     }
 
     /** SIGTERM (graceful), wait up to 20 s, then SIGKILL. */
