@@ -112,6 +112,14 @@ public final class ServerProcess implements AutoCloseable {
         return new ServerProcess(kind, name, dataDir, logFile, host, clientPort, peerPort, flags, commandPrefix);
     }
 
+    /**
+     * The same place (name, data dir, log, host, ports, command prefix) started with exactly {@code flags}: a member
+     * replaced by a new one at the same address (etcd's "replace a failed member").
+     */
+    public ServerProcess withFlagsReplaced(List<String> flags) {
+        return new ServerProcess(kind, name, dataDir, logFile, host, clientPort, peerPort, flags, commandPrefix);
+    }
+
     /** A fresh member (data dir wiped) of the given kind. */
     public static ServerProcess fresh(Kind kind, Path dir, int clientPort, int peerPort, String... extra) {
         try {

@@ -347,6 +347,37 @@ public final class ClusterProcesses implements AutoCloseable {
         return retryWhileUnhealthy(via, "member", "remove", memberIdHex(i, via));
     }
 
+    /**
+     * The second half of etcd's "replace a failed member" after {@link #removeMember}: waits (bounded) for member i's
+     * process to exit (a removed member stops itself), wipes its data dir, adds a new member under the same name
+     * and peer URL through member via ({@code member add}), starts it in the same place with the printed
+     * ETCD_INITIAL_CLUSTER and {@code --initial-cluster-state existing}, and waits until it is ready.
+     */
+    public void replaceRemoved(int i, int via) {
+        ServerProcess old = members.get(i);
+        String exited = Await.until(Duration.ofSeconds(30), Duration.ofMillis(100),
+                () -> old.isAlive() ? "still running" : null);
+        if (exited != null) {
+            throw new AssertionError(old.name() + " did not exit within 30 s of its removal; log tail:\n"
+                    + old.logSinceLaunch().lines().reduce((a, b) -> b).orElse(""));
+        }
+        Etcdctl.Result added = retryWhileUnhealthy(via, "member", "add", old.name(), "--peer-urls=" + old.peerUrl());
+        String initialCluster = added.lines().stream()
+                .filter(l -> l.startsWith("ETCD_INITIAL_CLUSTER="))
+                .map(l -> l.substring("ETCD_INITIAL_CLUSTER=".length()).replace("\"", ""))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no ETCD_INITIAL_CLUSTER in: " + added.stdout()));
+        try {
+            ServerProcess.deleteRecursively(old.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        ServerProcess fresh = old.withFlagsReplaced(memberFlags(old.name(), old.dataDir(), old.clientUrl(),
+                old.peerUrl(), initialCluster, "existing"));
+        members.set(i, fresh);
+        fresh.start();
+    }
+
     /** Runs etcdctl against member via, again while the answer is "unhealthy cluster" (bounded: 60 s). */
     public Etcdctl.Result retryWhileUnhealthy(int via, String... args) {
         Etcdctl.Result[] last = new Etcdctl.Result[1];

@@ -58,6 +58,12 @@ public final class FaultCluster implements AutoCloseable {
     /** Launches the given (stopped) members, then waits until each is ready (bounded, -Dcairn.it.startTimeoutSec). */
     public void launchAndAwait(List<Integer> which) { members.launchAndAwait(which); }
 
+    /** {@code etcdctl member remove} of member i through member via. */
+    public void removeMember(int i, int via) { members.removeMember(i, via); }
+
+    /** Member i, removed, replaced by a new member at the same address (see ClusterProcesses#replaceRemoved). */
+    public void replaceRemoved(int i, int via) { members.replaceRemoved(i, via); }
+
     public void kill9(int i) { members.kill9(i); }
     public void sigstop(int i) { members.sigstop(i); }
     public void sigcont(int i) { members.sigcont(i); }

@@ -28,8 +28,8 @@ class FaultsSmokeTest {
     static final List<Nemesis.Fault> SMOKE = List.of(
             Nemesis.Fault.KILL_FOLLOWER, Nemesis.Fault.PAUSE_FOLLOWER, Nemesis.Fault.PARTITION_LEADER,
             Nemesis.Fault.KILL_LEADER, Nemesis.Fault.PAUSE_LEADER, Nemesis.Fault.PARTITION_MAJORITY_MINORITY,
-            Nemesis.Fault.PEER_LOSS, Nemesis.Fault.PARTITION_BRIDGE, Nemesis.Fault.KILL_MAJORITY,
-            Nemesis.Fault.KILL_ALL);
+            Nemesis.Fault.PEER_LOSS, Nemesis.Fault.PARTITION_BRIDGE, Nemesis.Fault.MEMBER_REPLACE,
+            Nemesis.Fault.KILL_MAJORITY, Nemesis.Fault.KILL_ALL);
 
     @BeforeAll
     static void requireNamespaces() {

@@ -12,11 +12,13 @@ import java.util.Random;
  * <li>SIGSTOP of the leader or a follower; healed by SIGCONT;</li>
  * <li>partitions of the peer network ({@link FaultNetwork#cut}): the leader isolated, a majority/minority split,
  *     a bridge (two sides that cannot talk, one member talking to both); healed by removing the rules;</li>
- * <li>packet loss on every member's peer traffic ({@link FaultNetwork#loss}).</li>
+ * <li>packet loss on every member's peer traffic ({@link FaultNetwork#loss});</li>
+ * <li>a runtime reconfiguration, etcd's "replace a failed member": {@code member remove} of any member (the leader
+ *     too), which then stops itself; healed by {@code member add} of a new member at the same address, started on
+ *     an empty data dir with {@code --initial-cluster-state existing} (it catches up from the leader's log or
+ *     snapshot).</li>
  * </ul>
- * Adding a fault: a new {@link Fault} constant and its case in {@link #inject}, returning how to heal it. Runtime
- * membership changes (member add/remove/promote) are meant to land here as {@code MEMBER_REPLACE}-style faults
- * once Cairn supports the MemberAdd/MemberRemove API; until then they are not part of the schedule.
+ * Adding a fault: a new {@link Fault} constant and its case in {@link #inject}, returning how to heal it.
  */
 public final class Nemesis {
 
@@ -24,7 +26,8 @@ public final class Nemesis {
         KILL_FOLLOWER, KILL_LEADER, KILL_MAJORITY, KILL_ALL,
         PAUSE_LEADER, PAUSE_FOLLOWER,
         PARTITION_LEADER, PARTITION_MAJORITY_MINORITY, PARTITION_BRIDGE,
-        PEER_LOSS
+        PEER_LOSS,
+        MEMBER_REPLACE
     }
 
     /** An injected fault: what was done, and how to undo it. */
@@ -84,6 +87,17 @@ public final class Nemesis {
                 int percent = 20 + random.nextInt(21);
                 for (int i : cluster.all()) net.loss(i, percent);
                 yield new Injected(fault, percent + "% loss on every member's peer traffic", net::heal);
+            }
+            case MEMBER_REPLACE -> {
+                int leader = leader();
+                List<Integer> all = cluster.all();
+                int victim = all.get(random.nextInt(all.size()));
+                int via = victim == leader ? others(victim).get(0) : leader;
+                cluster.removeMember(victim, via);
+                yield new Injected(fault, "member remove " + cluster.name(victim)
+                        + (victim == leader ? " (the leader)" : "") + " through " + cluster.name(via)
+                        + "; then member add, start on an empty data dir with existing",
+                        () -> cluster.replaceRemoved(victim, via));
             }
         };
     }
