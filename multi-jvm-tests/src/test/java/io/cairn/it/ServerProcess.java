@@ -113,6 +113,18 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     /**
+     * The peer URL this member advertises: its {@code --initial-advertise-peer-urls} when it was started with explicit
+     * flags (a namespaced member's peer address differs from its client host), else {@link #peerUrl()}.
+     */
+    public String advertisedPeerUrl() {
+        if (explicitFlags != null) {
+            int at = explicitFlags.indexOf("--initial-advertise-peer-urls");
+            if (at >= 0 && at + 1 < explicitFlags.size()) return explicitFlags.get(at + 1);
+        }
+        return peerUrl();
+    }
+
+    /**
      * The same place (name, data dir, log, host, ports, command prefix) started with exactly {@code flags}: a member
      * replaced by a new one at the same address (etcd's "replace a failed member").
      */

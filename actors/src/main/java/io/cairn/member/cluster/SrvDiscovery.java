@@ -146,18 +146,10 @@ public final class SrvDiscovery implements AutoCloseable {
     String srvName = "_" + service + "._tcp." + domain;
     List<akka.discovery.ServiceDiscovery.ResolvedTarget> targets;
     try {
-      targets = discovery.lookup(Lookup.create(domain).withPortName(service).withProtocol("tcp"),
-              QUERY_TIMEOUT.plusSeconds(1))
-          .toCompletableFuture().get(QUERY_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS)
-          .getAddresses();
+      targets = lookupSrv(service, domain);
     } catch (ExecutionException | TimeoutException e) {
-      errors.add("error querying DNS SRV records for _" + service + " lookup " + srvName + on() + ": "
-          + (e instanceof TimeoutException || e.getCause() instanceof TimeoutException
-              || String.valueOf(e.getCause()).contains("Timeout") ? "i/o timeout" : e.getCause().getMessage()));
+      errors.add("error querying DNS SRV records for _" + service + " lookup " + srvName + on() + ": " + reason(e));
       return List.of();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ClusterPlanException("interrupted during SRV discovery");
     }
     Set<String> seen = new LinkedHashSet<>();
     List<String[]> out = new ArrayList<>();
@@ -188,6 +180,64 @@ public final class SrvDiscovery implements AutoCloseable {
           + (lastError != null ? lastError : "lookup " + srvName + on() + ": no such host"));
     }
     return out;
+  }
+
+  /** A client endpoint of the _etcd-client[-ssl] records (etcd's srv.GetClient), its host resolved on the server. */
+  public record ClientTarget(String host, int port, String ip) {}
+
+  /**
+   * etcd's srv.GetClient as the gateway uses it: the targets of {@code _etcd-client-ssl[-SUFFIX]._tcp.DOMAIN} and
+   * {@code _etcd-client[-SUFFIX]._tcp.DOMAIN}, each once, with its address on the configured server.
+   *
+   * @throws IllegalStateException with etcd's "dns lookup errors: ..." when neither has a usable target
+   */
+  public List<ClientTarget> clientTargets(String domain, String serviceSuffix) {
+    String suffix = serviceSuffix.isEmpty() ? "" : "-" + serviceSuffix;
+    List<String> errors = new ArrayList<>();
+    List<ClientTarget> out = new ArrayList<>();
+    for (String service : List.of("etcd-client-ssl" + suffix, "etcd-client" + suffix)) {
+      String srvName = "_" + service + "._tcp." + domain;
+      List<akka.discovery.ServiceDiscovery.ResolvedTarget> targets;
+      try {
+        targets = lookupSrv(service, domain);
+      } catch (ExecutionException | TimeoutException e) {
+        errors.add("lookup " + srvName + on() + ": " + reason(e));
+        continue;
+      }
+      Set<String> seen = new LinkedHashSet<>();
+      for (var t : targets) {
+        String host = t.host().endsWith(".") ? t.host().substring(0, t.host().length() - 1) : t.host();
+        int port = t.getPort().map(p -> ((Number) p).intValue()).orElse(0);
+        Optional<String> ip = seen.add(host + ":" + port) ? resolve(host) : Optional.empty();
+        ip.ifPresent(a -> out.add(new ClientTarget(host, port, a)));
+      }
+      if (targets.isEmpty()) {
+        errors.add("lookup " + srvName + on() + ": no such host");
+      }
+    }
+    if (out.isEmpty()) {
+      throw new IllegalStateException("dns lookup errors: " + String.join(" and ", errors));
+    }
+    return out;
+  }
+
+  private List<akka.discovery.ServiceDiscovery.ResolvedTarget> lookupSrv(String service, String domain)
+      throws ExecutionException, TimeoutException {
+    try {
+      return discovery.lookup(Lookup.create(domain).withPortName(service).withProtocol("tcp"),
+              QUERY_TIMEOUT.plusSeconds(1))
+          .toCompletableFuture().get(QUERY_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS)
+          .getAddresses();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ClusterPlanException("interrupted during SRV discovery");
+    }
+  }
+
+  /** Go's resolver's words for a failed lookup. */
+  private static String reason(Exception e) {
+    return e instanceof TimeoutException || e.getCause() instanceof TimeoutException
+        || String.valueOf(e.getCause()).contains("Timeout") ? "i/o timeout" : e.getCause().getMessage();
   }
 
   /**
