@@ -4,6 +4,7 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
+import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.javadsl.Receive;
 import com.google.protobuf.Message;
 import io.cairn.api.etcdserverpb.AlarmMember;
@@ -28,6 +29,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -38,8 +40,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single applier (etcd's applierV3 on the apply loop): applies each committed batch to the store as one
- * write batch, answers the proposals, publishes the events and tells the lessor, then syncs the store and only
- * then tells the Raft node the applied index (see onCommitted for why answering before the sync is safe). Runs
+ * write batch, answers the proposals, publishes the events and tells the lessor; it syncs the store at most
+ * {@link StoreSync#interval} later (once for all batches in between, as etcd's backend batches its commits) and
+ * only then tells the Raft node the applied index (see onCommitted for why answering before the sync is safe). Runs
  * on its own one-thread dispatcher ({@link #DISPATCHER}) so apply never competes with gRPC.
  *
  * <p>Its messages: {@link Committed} batches from the Raft node, and {@link Install} (a snapshot received from
@@ -88,8 +91,28 @@ public final class Applier extends AbstractBehavior<Object> {
   public interface AppliedSink {
     void applied(long index, io.cairn.raft.Configuration configuration);
   }
+  /**
+   * When the store is synced: at most {@code interval} after a batch was applied, or at once when
+   * {@code maxUnsyncedEntries} entries wait (etcd's backend commits every --backend-batch-interval, 100 ms, or
+   * --backend-batch-limit, 10000, changes). Between syncs the batches sit in LevelDB's log in the OS page cache:
+   * they survive a killed process, and after a power loss the Raft log still holds them (see syncAndRelease).
+   */
+  public record StoreSync(Duration interval, int maxUnsyncedEntries) {
+    public static final StoreSync ETCD_DEFAULTS = new StoreSync(Duration.ofMillis(100), 10_000);
+  }
+
+  /** The store sync's timer fired. */
+  private enum SyncDue {
+    INSTANCE
+  }
+
   private Map<String, byte[]> pendingMeta;
   private long persistedTerm;
+  private final StoreSync storeSync;
+  private final TimerScheduler<Object> timers;
+  /** Applied, not yet synced: the entries, and the last index (0 when everything applied is synced). */
+  private int unsyncedEntries;
+  private long unsyncedIndex;
 
   /**
    * The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries).
@@ -107,11 +130,26 @@ public final class Applier extends AbstractBehavior<Object> {
       Membership membership,
       Map<String, byte[]> bootstrapMeta,
       AppliedSink appliedSink) {
-    return Behaviors.setup(
+    return create(store, registry, appliedIndex, alarmState, listener, identity, membership, bootstrapMeta,
+        appliedSink, StoreSync.ETCD_DEFAULTS);
+  }
+
+  static Behavior<Object> create(
+      MvccStore store,
+      ProposalRegistry registry,
+      AppliedIndex appliedIndex,
+      AlarmState alarmState,
+      ApplyListener listener,
+      Identity identity,
+      Membership membership,
+      Map<String, byte[]> bootstrapMeta,
+      AppliedSink appliedSink,
+      StoreSync storeSync) {
+    return Behaviors.withTimers(timers -> Behaviors.setup(
         ctx ->
             new Applier(
                 ctx, store, registry, appliedIndex, alarmState, listener, identity, membership,
-                bootstrapMeta, appliedSink));
+                bootstrapMeta, appliedSink, storeSync, timers)));
   }
 
   private Applier(
@@ -124,8 +162,12 @@ public final class Applier extends AbstractBehavior<Object> {
       Identity identity,
       Membership membership,
       Map<String, byte[]> bootstrapMeta,
-      AppliedSink appliedSink) {
+      AppliedSink appliedSink,
+      StoreSync storeSync,
+      TimerScheduler<Object> timers) {
     super(context);
+    this.storeSync = storeSync;
+    this.timers = timers;
     this.membership = membership;
     this.appliedSink = appliedSink;
     this.store = store;
@@ -148,6 +190,10 @@ public final class Applier extends AbstractBehavior<Object> {
     return newReceiveBuilder()
         .onMessage(Committed.class, this::onCommitted)
         .onMessage(Install.class, this::onInstall)
+        .onMessage(SyncDue.class, due -> {
+          syncNow(null);
+          return this;
+        })
         .build();
   }
 
@@ -173,6 +219,9 @@ public final class Applier extends AbstractBehavior<Object> {
       ClusterBootstrap.identityMeta(identity.clusterId(), identity.memberId()).forEach(own::putMeta);
       own.commit(index, true);
     }
+    timers.cancel(SyncDue.INSTANCE); // the synced commit above covers what was applied before
+    unsyncedEntries = 0;
+    unsyncedIndex = 0;
     // The snapshot's configuration is newer than what a fresh member was bootstrapped with: never write that over it.
     pendingMeta = Map.of();
     membership.recover(store);
@@ -278,20 +327,39 @@ public final class Applier extends AbstractBehavior<Object> {
   }
 
   /**
-   * The store's durability point for this batch, before the next batch is written (see MvccStore.sync); only
-   * then may the Raft log forget the batch's entries (Raft §7, etcd's triggerSnapshot).
+   * The store's durability point (see MvccStore.sync): only once the store has synced an entry may the Raft log
+   * forget it (Raft §7, etcd's triggerSnapshot), so the node hears the applied index only then. Synced at once
+   * when the batch changed the configuration (it takes effect when the node hears it) or enough entries wait;
+   * otherwise within {@link StoreSync#interval}.
    */
   private void syncAndRelease(Committed batch, MembershipChanges.State newConfiguration) {
+    unsyncedEntries += batch.entries().size();
+    unsyncedIndex = batch.lastIndex();
+    if (newConfiguration != null || unsyncedEntries >= storeSync.maxUnsyncedEntries()) {
+      syncNow(newConfiguration);
+    } else if (!timers.isTimerActive(SyncDue.INSTANCE)) {
+      timers.startSingleTimer(SyncDue.INSTANCE, storeSync.interval());
+    }
+  }
+
+  private void syncNow(MembershipChanges.State newConfiguration) {
+    timers.cancel(SyncDue.INSTANCE);
+    if (unsyncedIndex == 0) {
+      return;
+    }
+    long index = unsyncedIndex;
     try {
       store.sync();
-      BatchingStats.storeBatch(batch.entries().size());
+      BatchingStats.storeBatch(unsyncedEntries);
     } catch (RuntimeException fatal) {
       // etcd panics when the backend cannot commit. The answered entries are durable in the Raft log.
-      LOG.error("syncing the store at index {} failed; the applier stops", batch.lastIndex(), fatal);
+      LOG.error("syncing the store at index {} failed; the applier stops", index, fatal);
       throw fatal;
     }
+    unsyncedEntries = 0;
+    unsyncedIndex = 0;
     // durable: the log may forget it (Raft §7, etcd's triggerSnapshot); a new configuration takes effect
-    appliedSink.applied(batch.lastIndex(),
+    appliedSink.applied(index,
         newConfiguration != null ? Membership.configuration(newConfiguration.members()) : null);
   }
 

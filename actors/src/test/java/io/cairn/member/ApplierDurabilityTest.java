@@ -98,4 +98,31 @@ class ApplierDurabilityTest {
     }
     assertEquals(index, store.syncedAppliedIndex());
   }
+
+  /**
+   * etcd's backend batching: batches are answered at once but synced together, here when the fifth entry waits
+   * (the interval is set beyond the test's time so only the entry bound can trigger the sync).
+   */
+  @Test
+  void batchesAreAnsweredAtOnceAndSyncedTogether() throws Exception {
+    kit.stop(applier);
+    applier = kit.spawn(ApplierFixture.applier(store, registry, new AppliedIndex(store.appliedIndex()),
+        new AlarmState(store.alarms()), new ApplierFixture.QuietListener(),
+        index -> heard.add(new long[] {index, store.syncedAppliedIndex()}),
+        new Applier.StoreSync(Duration.ofHours(1), 5)));
+    long syncedBefore = store.syncedAppliedIndex();
+    for (long index = 1; index <= 3; index++) {
+      CompletableFuture<Message> answer = registry.register(index);
+      applier.tell(new Committed(List.of(new CommittedEntry(index, 2, put(index)))));
+      assertTrue(answer.get(WAIT_SEC, TimeUnit.SECONDS) instanceof PutResponse, "answered before any sync");
+    }
+    assertEquals(syncedBefore, store.syncedAppliedIndex(), "three entries wait for the sync");
+    assertTrue(heard.isEmpty(), "the node hears nothing before the sync: " + heard);
+
+    applier.tell(new Committed(List.of(new CommittedEntry(4, 2, put(4)), new CommittedEntry(5, 2, put(5)))));
+    long[] h = heard.poll(WAIT_SEC, TimeUnit.SECONDS);
+    assertTrue(h != null, "the fifth entry triggers the sync");
+    assertEquals(5, h[0]);
+    assertEquals(5, h[1], "heard only once synced");
+  }
 }

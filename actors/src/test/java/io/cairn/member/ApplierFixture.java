@@ -40,4 +40,11 @@ final class ApplierFixture {
     return Applier.create(store, registry, appliedIndex, alarms, listener, IDENTITY, membership, Map.of(),
         (index, configuration) -> appliedIndexSink.accept(index));
   }
+
+  static Behavior<Object> applier(MvccStore store, ProposalRegistry registry, AppliedIndex appliedIndex,
+      AlarmState alarms, ApplyListener listener, LongConsumer appliedIndexSink, Applier.StoreSync storeSync) {
+    return Applier.create(store, registry, appliedIndex, alarms, listener, IDENTITY,
+        new Membership(new ClusterInfo(IDENTITY.clusterId(), IDENTITY.memberId(), "", List.of())), Map.of(),
+        (index, configuration) -> appliedIndexSink.accept(index), storeSync);
+  }
 }
