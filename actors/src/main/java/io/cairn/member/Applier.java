@@ -4,8 +4,8 @@ import akka.actor.typed.Behavior;
 import akka.actor.typed.javadsl.AbstractBehavior;
 import akka.actor.typed.javadsl.ActorContext;
 import akka.actor.typed.javadsl.Behaviors;
-import akka.actor.typed.javadsl.TimerScheduler;
 import akka.actor.typed.javadsl.Receive;
+import akka.actor.typed.javadsl.TimerScheduler;
 import com.google.protobuf.Message;
 import io.cairn.api.etcdserverpb.AlarmMember;
 import io.cairn.api.etcdserverpb.AlarmRequest;
@@ -28,8 +28,8 @@ import io.cairn.api.raft.SnapshotMeta;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -110,9 +110,8 @@ public final class Applier extends AbstractBehavior<Object> {
   private long persistedTerm;
   private final StoreSync storeSync;
   private final TimerScheduler<Object> timers;
-  /** Applied, not yet synced: the entries, and the last index (0 when everything applied is synced). */
+  /** Entries applied since the store last synced (what is unsynced is store.appliedIndex() past its synced index). */
   private int unsyncedEntries;
-  private long unsyncedIndex;
 
   /**
    * The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries).
@@ -221,7 +220,6 @@ public final class Applier extends AbstractBehavior<Object> {
     }
     timers.cancel(SyncDue.INSTANCE); // the synced commit above covers what was applied before
     unsyncedEntries = 0;
-    unsyncedIndex = 0;
     // The snapshot's configuration is newer than what a fresh member was bootstrapped with: never write that over it.
     pendingMeta = Map.of();
     membership.recover(store);
@@ -334,7 +332,6 @@ public final class Applier extends AbstractBehavior<Object> {
    */
   private void syncAndRelease(Committed batch, MembershipChanges.State newConfiguration) {
     unsyncedEntries += batch.entries().size();
-    unsyncedIndex = batch.lastIndex();
     if (newConfiguration != null || unsyncedEntries >= storeSync.maxUnsyncedEntries()) {
       syncNow(newConfiguration);
     } else if (!timers.isTimerActive(SyncDue.INSTANCE)) {
@@ -344,10 +341,10 @@ public final class Applier extends AbstractBehavior<Object> {
 
   private void syncNow(MembershipChanges.State newConfiguration) {
     timers.cancel(SyncDue.INSTANCE);
-    if (unsyncedIndex == 0) {
+    long index = store.appliedIndex();
+    if (index == store.syncedAppliedIndex()) {
       return;
     }
-    long index = unsyncedIndex;
     try {
       store.sync();
       BatchingStats.storeBatch(unsyncedEntries);
@@ -357,7 +354,6 @@ public final class Applier extends AbstractBehavior<Object> {
       throw fatal;
     }
     unsyncedEntries = 0;
-    unsyncedIndex = 0;
     // durable: the log may forget it (Raft §7, etcd's triggerSnapshot); a new configuration takes effect
     appliedSink.applied(index,
         newConfiguration != null ? Membership.configuration(newConfiguration.members()) : null);

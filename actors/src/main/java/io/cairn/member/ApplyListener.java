@@ -4,9 +4,9 @@ import io.cairn.api.mvccpb.Event;
 import java.util.List;
 
 /**
- * Who hears of an applied batch (written to the store, readable; the store syncs it right after), after its
- * proposals are answered: the watch hub and the lessor (an interface so the applier can be tested without
- * them). The applier updates the {@link Membership} itself.
+ * Who hears of an applied batch (written to the store and readable; the store syncs it within Applier.StoreSync's
+ * interval), after its proposals are answered: the watch hub and the lessor (an interface so the applier can be
+ * tested without them). The applier updates the {@link Membership} itself.
  */
 public interface ApplyListener {
   void applied(List<Event> events, long revision);

@@ -47,8 +47,9 @@ final class ClusterBootstrap {
 
   /** What the applier records with the first batch of a fresh member: its IDs and the initial configuration. */
   static Map<String, byte[]> meta(ClusterInfo cluster, MembershipChanges.State configuration) {
-    return Map.of(META_CLUSTER_ID, toBytes(cluster.clusterId()), META_MEMBER_ID, toBytes(cluster.memberId()),
-        Membership.META_MEMBERS, Membership.toProto(configuration).toByteArray());
+    Map<String, byte[]> meta = new java.util.HashMap<>(identityMeta(cluster.clusterId(), cluster.memberId()));
+    meta.put(Membership.META_MEMBERS, Membership.toProto(configuration).toByteArray());
+    return Map.copyOf(meta);
   }
 
   /** The store meta saying who this member is (also written back over a leader's snapshot). */

@@ -14,7 +14,11 @@ public final class GoDuration {
 
   private GoDuration() {}
 
-  /** "1h30m", "5m", "90s", "1.5h", "0" (as Go: a bare 0 is allowed). */
+  /**
+   * "1h30m", "5m", "90s", "1.5h", "0" (as Go: a bare 0 is allowed); anything else fails with Go's message
+   * ({@code time: missing unit in duration "123"}, {@code time: unknown unit "x" in duration "5x"},
+   * {@code time: invalid duration "x"}).
+   */
   public static Duration parse(String s) {
     String in = s.trim();
     if (in.equals("0")) {
@@ -28,9 +32,24 @@ public final class GoDuration {
       pos = m.end();
     }
     if (pos != in.length() || in.isEmpty()) {
-      throw new IllegalArgumentException("time: invalid duration \"" + s + "\"");
+      throw new IllegalArgumentException(error(s, in.substring(pos)));
     }
     return Duration.ofNanos((long) nanos);
+  }
+
+  /** Go's message for the part of a duration that did not parse. */
+  private static String error(String whole, String rest) {
+    Matcher number = Pattern.compile("^(\\d+\\.?\\d*|\\.\\d+)([^\\d.]*)").matcher(rest);
+    if (number.find()) {
+      String unit = number.group(2);
+      if (unit.isEmpty()) {
+        return "time: missing unit in duration \"" + whole + "\"";
+      }
+      if (!UNIT_NANOS.containsKey(unit)) {
+        return "time: unknown unit \"" + unit + "\" in duration \"" + whole + "\"";
+      }
+    }
+    return "time: invalid duration \"" + whole + "\"";
   }
 
   /** Go's Duration.String: "1h0m0s", "5m0s", "1m30s", "500ms". */

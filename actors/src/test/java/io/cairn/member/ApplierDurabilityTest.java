@@ -50,9 +50,14 @@ class ApplierDurabilityTest {
   void start() throws IOException {
     store = MvccStore.open(dir.resolve("store"));
     registry = new ProposalRegistry(1000, Duration.ofSeconds(5));
-    applier = kit.spawn(ApplierFixture.applier(store, registry, new AppliedIndex(store.appliedIndex()),
-        new AlarmState(store.alarms()), new ApplierFixture.QuietListener(),
-        index -> heard.add(new long[] {index, store.syncedAppliedIndex()})));
+    applier = spawnApplier(Applier.StoreSync.ETCD_DEFAULTS);
+  }
+
+  /** An applier over the store; every applied index it tells is recorded with the store's synced index then. */
+  private ActorRef<Object> spawnApplier(Applier.StoreSync storeSync) {
+    return kit.spawn(ApplierFixture.applier(store, registry, new AppliedIndex(store.appliedIndex()),
+        new AlarmState(store.alarms()), new ApplierFixture.QuietListener(), ApplierFixture.soleMembership(),
+        index -> heard.add(new long[] {index, store.syncedAppliedIndex()}), storeSync));
   }
 
   @AfterEach
@@ -106,10 +111,7 @@ class ApplierDurabilityTest {
   @Test
   void batchesAreAnsweredAtOnceAndSyncedTogether() throws Exception {
     kit.stop(applier);
-    applier = kit.spawn(ApplierFixture.applier(store, registry, new AppliedIndex(store.appliedIndex()),
-        new AlarmState(store.alarms()), new ApplierFixture.QuietListener(),
-        index -> heard.add(new long[] {index, store.syncedAppliedIndex()}),
-        new Applier.StoreSync(Duration.ofHours(1), 5)));
+    applier = spawnApplier(new Applier.StoreSync(Duration.ofHours(1), 5));
     long syncedBefore = store.syncedAppliedIndex();
     for (long index = 1; index <= 3; index++) {
       CompletableFuture<Message> answer = registry.register(index);

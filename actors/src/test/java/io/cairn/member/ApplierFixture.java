@@ -28,23 +28,28 @@ final class ApplierFixture {
     public void snapshotInstalled(long revision) {}
   }
 
+  /** A membership of this member alone, unnamed (the tests that do not look at it). */
+  static Membership soleMembership() {
+    return new Membership(new ClusterInfo(IDENTITY.clusterId(), IDENTITY.memberId(), "", List.of()));
+  }
+
   /** appliedIndexSink hears what the Raft node would (the applied index, not the configuration). */
   static Behavior<Object> applier(MvccStore store, ProposalRegistry registry, AppliedIndex appliedIndex,
       AlarmState alarms, ApplyListener listener, LongConsumer appliedIndexSink) {
-    return applier(store, registry, appliedIndex, alarms, listener,
-        new Membership(new ClusterInfo(IDENTITY.clusterId(), IDENTITY.memberId(), "", List.of())), appliedIndexSink);
+    return applier(store, registry, appliedIndex, alarms, listener, soleMembership(), appliedIndexSink,
+        Applier.StoreSync.ETCD_DEFAULTS);
   }
 
   static Behavior<Object> applier(MvccStore store, ProposalRegistry registry, AppliedIndex appliedIndex,
       AlarmState alarms, ApplyListener listener, Membership membership, LongConsumer appliedIndexSink) {
-    return Applier.create(store, registry, appliedIndex, alarms, listener, IDENTITY, membership, Map.of(),
-        (index, configuration) -> appliedIndexSink.accept(index));
+    return applier(store, registry, appliedIndex, alarms, listener, membership, appliedIndexSink,
+        Applier.StoreSync.ETCD_DEFAULTS);
   }
 
   static Behavior<Object> applier(MvccStore store, ProposalRegistry registry, AppliedIndex appliedIndex,
-      AlarmState alarms, ApplyListener listener, LongConsumer appliedIndexSink, Applier.StoreSync storeSync) {
-    return Applier.create(store, registry, appliedIndex, alarms, listener, IDENTITY,
-        new Membership(new ClusterInfo(IDENTITY.clusterId(), IDENTITY.memberId(), "", List.of())), Map.of(),
+      AlarmState alarms, ApplyListener listener, Membership membership, LongConsumer appliedIndexSink,
+      Applier.StoreSync storeSync) {
+    return Applier.create(store, registry, appliedIndex, alarms, listener, IDENTITY, membership, Map.of(),
         (index, configuration) -> appliedIndexSink.accept(index), storeSync);
   }
 }

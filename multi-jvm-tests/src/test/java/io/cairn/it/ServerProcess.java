@@ -109,19 +109,7 @@ public final class ServerProcess implements AutoCloseable {
     public ServerProcess withMoreFlags(String... more) {
         List<String> flags = new ArrayList<>(explicitFlags != null ? explicitFlags : command().subList(1, command().size()));
         flags.addAll(List.of(more));
-        return new ServerProcess(kind, name, dataDir, logFile, host, clientPort, peerPort, flags, commandPrefix);
-    }
-
-    /**
-     * The peer URL this member advertises: its {@code --initial-advertise-peer-urls} when it was started with explicit
-     * flags (a namespaced member's peer address differs from its client host), else {@link #peerUrl()}.
-     */
-    public String advertisedPeerUrl() {
-        if (explicitFlags != null) {
-            int at = explicitFlags.indexOf("--initial-advertise-peer-urls");
-            if (at >= 0 && at + 1 < explicitFlags.size()) return explicitFlags.get(at + 1);
-        }
-        return peerUrl();
+        return withFlagsReplaced(flags);
     }
 
     /**
@@ -172,7 +160,17 @@ public final class ServerProcess implements AutoCloseable {
     /** Endpoint as etcdctl --endpoints wants it (and as etcdctl prints it back). */
     public String endpoint() { return host + ":" + clientPort; }
     public String clientUrl() { return "http://" + host + ":" + clientPort; }
-    public String peerUrl() { return "http://" + host + ":" + peerPort; }
+    /**
+     * The peer URL this member advertises: its {@code --initial-advertise-peer-urls} when it was started with explicit
+     * flags (a namespaced member's peer address differs from its client host), else its host and peer port.
+     */
+    public String peerUrl() {
+        if (explicitFlags != null) {
+            int at = explicitFlags.indexOf("--initial-advertise-peer-urls");
+            if (at >= 0 && at + 1 < explicitFlags.size()) return explicitFlags.get(at + 1);
+        }
+        return "http://" + host + ":" + peerPort;
+    }
     public String host() { return host; }
 
     public long pid() {

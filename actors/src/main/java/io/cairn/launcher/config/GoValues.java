@@ -10,7 +10,7 @@ import java.util.Set;
  * Go's strconv.ParseBool, strconv.Parse(U)Int(s, 0, 64) and time.ParseDuration, so that exactly the values etcd
  * accepts are accepted. Errors carry the reason Go's flag package (1.19, as etcd 3.4.23 is built) prints.
  */
-public final class GoValues {
+final class GoValues {
   static final String PARSE_ERROR = "parse error";
   static final String RANGE_ERROR = "value out of range";
 
@@ -90,20 +90,6 @@ public final class GoValues {
       throw new InvalidValueException(PARSE_ERROR);
     }
     return new BigInteger(digits, radix);
-  }
-
-  /**
-   * time.ParseDuration for commands outside the member's flag set (the gateway's --retry-delay), failing with Go's
-   * message ({@code time: missing unit in duration "123"}, {@code time: invalid duration "x"}).
-   */
-  public static Duration parseGoDuration(String s) {
-    try {
-      return parseDuration(s);
-    } catch (InvalidValueException e) {
-      boolean unitless = s.matches("[-+]?[0-9.]+");
-      throw new IllegalArgumentException(
-          "time: " + (unitless ? "missing unit in duration" : "invalid duration") + " \"" + s + "\"");
-    }
   }
 
   /** time.ParseDuration: "300ms", "-1.5h", "2h45m"; a bare number other than 0 lacks its unit and is rejected. */

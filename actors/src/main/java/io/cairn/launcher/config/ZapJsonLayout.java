@@ -63,8 +63,8 @@ public final class ZapJsonLayout extends LayoutBase<ILoggingEvent> {
     return quote(quote(json, key).append(':'), value == null ? "" : value);
   }
 
-  /** Appends {@code s} as a JSON string literal (RFC 8259 escaping); also for the snapshot command's zap lines. */
-  public static StringBuilder quote(StringBuilder json, String s) {
+  /** Appends {@code s} as a JSON string literal (RFC 8259 escaping); also for {@link ZapLines}. */
+  static StringBuilder quote(StringBuilder json, String s) {
     json.append('"');
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);

@@ -3,7 +3,8 @@ package io.cairn.launcher.gateway;
 import akka.actor.ActorSystem;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.cairn.launcher.config.GoValues;
+import io.cairn.launcher.config.ZapLines;
+import io.cairn.member.GoDuration;
 import io.cairn.member.cluster.SrvDiscovery;
 import java.io.PrintStream;
 import java.net.URI;
@@ -33,8 +34,10 @@ public final class GatewayCommand {
     @Option(names = "--discovery-srv-name") String discoverySrvName = "";
     @Option(names = "--discovery-srv-nameserver") String discoverySrvNameserver =
         System.getenv().getOrDefault("ETCD_DISCOVERY_SRV_NAMESERVER", "");
-    @Option(names = "--insecure-discovery", arity = "0..1") boolean insecureDiscovery;
     @Option(names = "--retry-delay") String retryDelay = "1m0s";
+    // Accepted as etcd's, unused: they only verify the TLS certificates of discovered https endpoints, which this
+    // gateway, passing bytes through, never checks (etcd's gateway does not terminate TLS either).
+    @Option(names = "--insecure-discovery", arity = "0..1") boolean insecureDiscovery;
     @Option(names = "--trusted-ca-file") String trustedCaFile = "";
     @Option(names = {"-h", "--help"}, usageHelp = true) boolean help;
   }
@@ -61,13 +64,13 @@ public final class GatewayCommand {
     }
     Duration retryDelay;
     try {
-      retryDelay = GoValues.parseGoDuration(start.retryDelay);
+      retryDelay = GoDuration.parse(start.retryDelay);
     } catch (IllegalArgumentException e) {
       err.println("Error: invalid argument \"" + start.retryDelay + "\" for \"--retry-delay\" flag: " + e.getMessage());
       err.println(START_USAGE.substring(START_USAGE.indexOf("Usage:")));
       return EXIT_ERROR;
     }
-    ZapLog log = new ZapLog(err, "tcpproxy/userspace.go");
+    ZapLines log = new ZapLines(err);
     List<TcpProxy.Endpoint> endpoints;
     if (!start.discoverySrv.isEmpty()) {
       try (SrvDiscovery dns = SrvDiscovery.open(start.discoverySrvNameserver)) {
@@ -113,12 +116,11 @@ public final class GatewayCommand {
     try {
       new TcpProxy(system, endpoints, retryDelay, log).bind(listen.dialHost(), listen.dialPort()).toCompletableFuture().join();
     } catch (CompletionException e) {
-      err.println("listen tcp " + start.listenAddr + ": bind: address already in use".replace(
-          "address already in use", bindReason(e.getCause())));
+      err.println("listen tcp " + start.listenAddr + ": bind: " + bindReason(e.getCause()));
       system.terminate();
       return EXIT_ERROR;
     }
-    log.info(90, "ready to proxy client requests", "endpoints",
+    log.info("tcpproxy/userspace.go:90", "ready to proxy client requests", "endpoints",
         endpoints.stream().map(TcpProxy.Endpoint::address).toList());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -14,6 +14,7 @@ import akka.stream.javadsl.Source;
 import akka.stream.javadsl.SourceQueueWithComplete;
 import akka.stream.javadsl.Tcp;
 import akka.util.ByteString;
+import io.cairn.launcher.config.ZapLines;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,9 +27,9 @@ import org.reactivestreams.Publisher;
 /**
  * etcd's gateway (tcpproxy/userspace.go): a layer-4 proxy that hands each client connection to one etcd endpoint,
  * byte for byte (it neither terminates TLS nor reads the requests). An endpoint is picked round-robin among the
- * active ones; a failed dial deactivates the endpoint and the same
- * client connection tries the next one; with none left the client connection is closed. Every retry delay the
- * inactive endpoints are dialled again and reactivated when they answer.
+ * active ones; a failed dial deactivates the endpoint and the same client connection tries the next one; with
+ * none left the client connection is closed. Every retry delay the inactive endpoints are dialled again and
+ * reactivated when they answer.
  *
  * <p>Built on Akka Streams TCP. The remote connection is dialled before the client's bytes are joined to it (so a
  * dial failure can move on to the next endpoint): the remote's input is a bounded, back-pressured queue fed by the
@@ -50,18 +51,18 @@ final class TcpProxy {
   private final Materializer materializer;
   private final List<Endpoint> endpoints;
   private final Duration retryDelay;
-  private final ZapLog log;
-  /** Deactivation times (System.nanoTime), 0 when active; the monitor reactivates. Guarded by this. */
-  private final long[] inactiveUntil;
+  private final ZapLines log;
+  /** Endpoints a dial failed to since their last successful re-dial (the monitor's). Guarded by this. */
+  private final boolean[] inactive;
   private int pickCount;
 
-  TcpProxy(ActorSystem system, List<Endpoint> endpoints, Duration retryDelay, ZapLog log) {
+  TcpProxy(ActorSystem system, List<Endpoint> endpoints, Duration retryDelay, ZapLines log) {
     this.system = system;
     this.materializer = Materializer.matFromSystem(system);
     this.endpoints = List.copyOf(endpoints);
     this.retryDelay = retryDelay;
     this.log = log;
-    this.inactiveUntil = new long[endpoints.size()];
+    this.inactive = new boolean[endpoints.size()];
   }
 
   /** Binds the listen address and serves until the system terminates; completes with the binding. */
@@ -119,7 +120,7 @@ final class TcpProxy {
   private synchronized int pick(List<Integer> tried) {
     List<Integer> candidates = new ArrayList<>();
     for (int i = 0; i < endpoints.size(); i++) {
-      if (!tried.contains(i) && inactiveUntil[i] == 0) {
+      if (!tried.contains(i) && !inactive[i]) {
         candidates.add(i);
       }
     }
@@ -132,9 +133,9 @@ final class TcpProxy {
 
   private void deactivate(int i, Throwable error) {
     synchronized (this) {
-      inactiveUntil[i] = System.nanoTime();
+      inactive[i] = true;
     }
-    log.warn(183, "deactivated endpoint", "address", endpoints.get(i).address(),
+    log.warn("tcpproxy/userspace.go:183", "deactivated endpoint", "address", endpoints.get(i).address(),
         "interval", retryDelay.toMillis() / 1000.0, "error", reason(endpoints.get(i), error));
   }
 
@@ -147,12 +148,10 @@ final class TcpProxy {
   /** etcd's runMonitor: every retry delay, dial each inactive endpoint once; reactivate it if it answers. */
   private void monitor() {
     for (int i = 0; i < endpoints.size(); i++) {
-      boolean inactive;
       synchronized (this) {
-        inactive = inactiveUntil[i] != 0;
-      }
-      if (!inactive) {
-        continue;
+        if (!inactive[i]) {
+          continue;
+        }
       }
       int index = i;
       Endpoint endpoint = endpoints.get(i);
@@ -166,14 +165,14 @@ final class TcpProxy {
           .whenComplete((connected, error) -> {
             probe.first().complete(Optional.empty());
             if (error != null) {
-              log.warn(217, "failed to activate endpoint (stay inactive for another interval)",
+              log.warn("tcpproxy/userspace.go:217", "failed to activate endpoint (stay inactive for another interval)",
                   "address", endpoint.address(), "interval", retryDelay.toMillis() / 1000.0,
                   "error", reason(endpoint, error));
             } else {
               synchronized (this) {
-                inactiveUntil[index] = 0;
+                inactive[index] = false;
               }
-              log.info(0, "activated", "address", endpoint.address());
+              log.info("tcpproxy/userspace.go:0", "activated", "address", endpoint.address());
             }
           });
     }

@@ -1,6 +1,6 @@
 package io.cairn.launcher.snapshot;
 
-import io.cairn.launcher.config.ZapJsonLayout;
+import io.cairn.launcher.config.ZapLines;
 import io.cairn.member.MemberIds;
 import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,6 +34,8 @@ public final class SnapshotCommand {
   static final int EXIT_ERROR = 1;
   static final int EXIT_BAD_FEATURE = 4;
   static final int EXIT_BAD_ARGS = 128;
+  /** The caller field of the command's log lines (no Go file here). */
+  private static final String CALLER = "cairn/snapshot";
 
   private final PrintStream out;
   private final PrintStream err;
@@ -165,9 +166,10 @@ public final class SnapshotCommand {
       return fail(EXIT_ERROR, "data-dir \"" + dataDir + "\" exists");
     }
     Path member = dataDir.resolve("member");
-    ZapLines.info(err, "restoring snapshot", Map.of(
+    ZapLines log = new ZapLines(err);
+    log.info(CALLER, "restoring snapshot",
         "path", snapshot.toString(), "wal-dir", member.resolve("raft").toString(), "data-dir", dataDir.toString(),
-        "snap-dir", member.resolve("snap").toString()));
+        "snap-dir", member.resolve("snap").toString());
     Path staging = staging(dataDir);
     try (InputStream in = Files.newInputStream(snapshot)) {
       Path stagedMember = staging.resolve("member");
@@ -176,9 +178,9 @@ public final class SnapshotCommand {
       identity.write(stagedMember);
       Files.createDirectories(stagedMember.resolve("snap"));
       for (ClusterPlan.Member m : plan.members()) {
-        ZapLines.info(err, "added member", Map.of(
+        log.info(CALLER, "added member",
             "cluster-id", MemberIds.hex(plan.clusterId()), "local-member-id", "0",
-            "added-peer-id", MemberIds.hex(m.id()), "added-peer-peer-urls", m.peerUrls()));
+            "added-peer-id", MemberIds.hex(m.id()), "added-peer-peer-urls", m.peerUrls());
       }
       Path parent = dataDir.toAbsolutePath().getParent();
       if (parent != null) {
@@ -192,9 +194,9 @@ public final class SnapshotCommand {
       deleteQuietly(staging);
       return fail(EXIT_ERROR, snapshot + ": " + e.getMessage());
     }
-    ZapLines.info(err, "restored snapshot", Map.of(
+    log.info(CALLER, "restored snapshot",
         "path", snapshot.toString(), "wal-dir", member.resolve("raft").toString(), "data-dir", dataDir.toString(),
-        "snap-dir", member.resolve("snap").toString()));
+        "snap-dir", member.resolve("snap").toString());
     return 0;
   }
 
@@ -253,39 +255,4 @@ public final class SnapshotCommand {
       "",
       "STATUS OPTIONS:",
       "  -w, --write-out=\"simple\"\tset the output format (fields, json, simple, table)");
-
-  /**
-   * etcdctl's zap JSON log lines (level, ts in epoch seconds, caller, msg, then fields), escaped as the server's
-   * {@link ZapJsonLayout}; written to the command's stderr stream, not through logback, whose zap layout is the
-   * server's (ISO-8601 ts, string fields only).
-   */
-  static final class ZapLines {
-    private ZapLines() {}
-
-    static void info(PrintStream err, String msg, Map<String, Object> fields) {
-      StringBuilder b = new StringBuilder("{\"level\":\"info\",\"ts\":");
-      b.append(String.format(java.util.Locale.ROOT, "%.7f", System.currentTimeMillis() / 1000.0));
-      ZapJsonLayout.quote(b.append(",\"caller\":\"cairn/snapshot\",\"msg\":"), msg);
-      fields.entrySet().stream().sorted(Map.Entry.comparingByKey(fieldOrder())).forEach(e -> {
-        ZapJsonLayout.quote(b.append(','), e.getKey()).append(':');
-        if (e.getValue() instanceof List<?> list) {
-          b.append('[');
-          for (int i = 0; i < list.size(); i++) {
-            ZapJsonLayout.quote(i == 0 ? b : b.append(','), String.valueOf(list.get(i)));
-          }
-          b.append(']');
-        } else {
-          ZapJsonLayout.quote(b, String.valueOf(e.getValue()));
-        }
-      });
-      err.println(b.append('}'));
-    }
-
-    /** etcd's field order in these lines. */
-    private static Comparator<String> fieldOrder() {
-      List<String> order = List.of("path", "wal-dir", "data-dir", "snap-dir", "cluster-id", "local-member-id",
-          "added-peer-id", "added-peer-peer-urls");
-      return Comparator.comparingInt(k -> order.indexOf(k) < 0 ? order.size() : order.indexOf(k));
-    }
-  }
 }

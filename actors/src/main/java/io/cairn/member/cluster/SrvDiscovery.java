@@ -151,16 +151,12 @@ public final class SrvDiscovery implements AutoCloseable {
       errors.add("error querying DNS SRV records for _" + service + " lookup " + srvName + on() + ": " + reason(e));
       return List.of();
     }
-    Set<String> seen = new LinkedHashSet<>();
     List<String[]> out = new ArrayList<>();
     String lastError = null;
     int tempName = 0;
-    for (var t : targets) {
-      String host = t.host().endsWith(".") ? t.host().substring(0, t.host().length() - 1) : t.host();
-      int port = t.getPort().map(p -> ((Number) p).intValue()).orElse(0);
-      if (!seen.add(host + ":" + port)) {
-        continue; // one entry per target (Akka lists a target once per address of it)
-      }
+    for (Target t : distinct(targets)) {
+      String host = t.host();
+      int port = t.port();
       Optional<String> ip = resolve(host);
       if (ip.isEmpty()) {
         lastError = "lookup " + host + on() + ": no such host";
@@ -204,12 +200,8 @@ public final class SrvDiscovery implements AutoCloseable {
         errors.add("lookup " + srvName + on() + ": " + reason(e));
         continue;
       }
-      Set<String> seen = new LinkedHashSet<>();
-      for (var t : targets) {
-        String host = t.host().endsWith(".") ? t.host().substring(0, t.host().length() - 1) : t.host();
-        int port = t.getPort().map(p -> ((Number) p).intValue()).orElse(0);
-        Optional<String> ip = seen.add(host + ":" + port) ? resolve(host) : Optional.empty();
-        ip.ifPresent(a -> out.add(new ClientTarget(host, port, a)));
+      for (Target t : distinct(targets)) {
+        resolve(t.host()).ifPresent(ip -> out.add(new ClientTarget(t.host(), t.port(), ip)));
       }
       if (targets.isEmpty()) {
         errors.add("lookup " + srvName + on() + ": no such host");
@@ -219,6 +211,19 @@ public final class SrvDiscovery implements AutoCloseable {
       throw new IllegalStateException("dns lookup errors: " + String.join(" and ", errors));
     }
     return out;
+  }
+
+  /** An SRV target: its host (without the root's trailing dot) and port. */
+  private record Target(String host, int port) {}
+
+  /** Each target once, in the records' order (Akka lists a target once per address of it). */
+  private static List<Target> distinct(List<akka.discovery.ServiceDiscovery.ResolvedTarget> targets) {
+    Set<Target> seen = new LinkedHashSet<>();
+    for (var t : targets) {
+      String host = t.host().endsWith(".") ? t.host().substring(0, t.host().length() - 1) : t.host();
+      seen.add(new Target(host, t.getPort().map(p -> ((Number) p).intValue()).orElse(0)));
+    }
+    return List.copyOf(seen);
   }
 
   private List<akka.discovery.ServiceDiscovery.ResolvedTarget> lookupSrv(String service, String domain)

@@ -299,7 +299,7 @@ public final class ClusterProcesses implements AutoCloseable {
         Etcdctl.Result r = ctl(via).run("member", "list");
         for (String line : r.lines()) {
             String[] f = line.split(",\\s*");
-            if (f.length >= 4 && f[3].equals(members.get(i).advertisedPeerUrl())) return f[0];
+            if (f.length >= 4 && f[3].equals(members.get(i).peerUrl())) return f[0];
         }
         throw new AssertionError("member " + members.get(i).name() + " not in member list via "
                 + members.get(via).name() + ": " + r.stdout() + r.stderr());
@@ -362,7 +362,7 @@ public final class ClusterProcesses implements AutoCloseable {
                     + old.logSinceLaunch().lines().reduce((a, b) -> b).orElse(""));
         }
         Etcdctl.Result added = retryWhileUnhealthy(via, "member", "add", old.name(),
-                "--peer-urls=" + old.advertisedPeerUrl());
+                "--peer-urls=" + old.peerUrl());
         String initialCluster = added.lines().stream()
                 .filter(l -> l.startsWith("ETCD_INITIAL_CLUSTER="))
                 .map(l -> l.substring("ETCD_INITIAL_CLUSTER=".length()).replace("\"", ""))
@@ -374,7 +374,7 @@ public final class ClusterProcesses implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         ServerProcess fresh = old.withFlagsReplaced(memberFlags(old.name(), old.dataDir(), old.clientUrl(),
-                old.advertisedPeerUrl(), initialCluster, "existing"));
+                old.peerUrl(), initialCluster, "existing"));
         members.set(i, fresh);
         fresh.start();
     }

@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Leases, two clients:
@@ -136,7 +137,7 @@ final class LeaseWorkload implements Workload {
         for (String e : earlyExpiries) anomalies.add("leases: early expiry: " + e);
         for (int i = 0; i < jetcd.size(); i++) {
             Client member = jetcd.get(i);
-            List<List<String>> left = new ArrayList<>(List.of(List.of()));
+            AtomicReference<List<String>> left = new AtomicReference<>(List.of());
             Await.until(Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
                 List<String> keys;
                 try {
@@ -146,10 +147,10 @@ final class LeaseWorkload implements Workload {
                 } catch (Exception e) {
                     keys = List.of("<read failed: " + e + ">");
                 }
-                left.set(0, keys);
+                left.set(keys);
                 return keys.isEmpty() ? null : keys.size() + " keys left";
             });
-            List<String> still = left.get(0);
+            List<String> still = left.get();
             if (!still.isEmpty()) {
                 anomalies.add("leases: " + cluster.name(i) + " still holds " + still.size()
                         + " keys of revoked or expired leases 60 s after the run, e.g. " + still.subList(0, Math.min(5, still.size())));
