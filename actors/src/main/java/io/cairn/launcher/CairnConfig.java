@@ -61,7 +61,10 @@ public record CairnConfig(
     List<String> startupNotices,
     Path configFile) {
 
-  /** TLS material for one side (client or peer), etcd's --cert-file/--key-file/... ; empty paths: none. */
+  /**
+   * TLS material for one side (client or peer), etcd's --cert-file/--key-file/... ; empty paths: none. Once the
+   * launcher has made the self-signed files of --auto-tls (TlsSetup), {@code autoTls} means the files are those.
+   */
   public record Tls(
       Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth, boolean autoTls) {
     public static final Tls NONE = new Tls(null, null, null, false, false);
@@ -69,6 +72,31 @@ public record CairnConfig(
     public boolean enabled() {
       return certFile != null || autoTls;
     }
+
+    /** Both files given (or made): etcd's !TLSInfo.Empty(). */
+    public boolean hasKeyPair() {
+      return certFile != null && keyFile != null;
+    }
+
+    /** etcd's TLSInfo.String(), as its "peerTLS: ..." and "ClientTLS: ..." startup lines print it. */
+    public String describe() {
+      return "cert = " + orEmpty(certFile) + ", key = " + orEmpty(keyFile) + ", trusted-ca = "
+          + orEmpty(trustedCaFile) + ", client-cert-auth = " + clientCertAuth + ", crl-file = ";
+    }
+
+    private static String orEmpty(Path path) {
+      return path == null ? "" : path.toString();
+    }
+  }
+
+  /** This configuration with the TLS material the launcher resolved (auto TLS files made). */
+  public CairnConfig withTls(Tls resolvedClientTls, Tls resolvedPeerTls) {
+    return new CairnConfig(name, dataDir, listenClientUrls, advertiseClientUrls, listenPeerUrls,
+        initialAdvertisePeerUrls, initialCluster, initialClusterState, initialClusterToken, heartbeatIntervalMs,
+        electionTimeoutMs, snapshotCount, maxRequestBytes, maxTxnOps, quotaBackendBytes, autoCompactionMode,
+        autoCompactionRetention, logLevel, logger, logOutputs, resolvedClientTls, resolvedPeerTls, discoverySrv,
+        discoverySrvName, discoverySrvNameserver, forceNewCluster, strictReconfigCheck, enableV2, listenMetricsUrls,
+        unsupportedFlags, startupWarnings, startupNotices, configFile);
   }
 
   /** etcd 3.4's default quota: 2 GiB, used when --quota-backend-bytes is 0. */

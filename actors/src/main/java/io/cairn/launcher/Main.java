@@ -18,6 +18,7 @@ import io.cairn.member.cluster.PeerAddress;
 import io.cairn.member.cluster.BootstrapRecord;
 import io.cairn.member.cluster.SrvDiscovery;
 import io.cairn.launcher.snapshot.SnapshotCommand;
+import io.cairn.tls.PeerSslEngineProvider;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
@@ -81,9 +82,16 @@ public final class Main {
   }
 
   /** Runs the member until a signal; returns the exit code. */
-  static int run(CairnConfig config) {
+  static int run(CairnConfig flags) {
+    CairnConfig config = flags;
     // etcd decides once, before anything is written, whether this is a restart: the member dir exists.
     boolean restart = hasMemberDir(config);
+    try {
+      config = TlsSetup.resolve(config);
+    } catch (TlsSetup.Failure e) {
+      ETCDMAIN.error(CapnslogMarkers.CRITICAL, "{}", e.getMessage());
+      return 1;
+    }
     logStartup(config, restart);
     Bootstrap bootstrap;
     try {
@@ -250,7 +258,12 @@ public final class Main {
     Config frame = frameBytes > DEFAULT_FRAME_BYTES
         ? ConfigFactory.parseMap(Map.of("akka.remote.artery.advanced.maximum-large-frame-size", frameBytes))
         : ConfigFactory.empty();
+    Config peerTls = TlsSetup.peerTlsOn(config)
+        ? PeerSslEngineProvider.akkaConfig(config.peerTls().certFile(), config.peerTls().keyFile(),
+            config.peerTls().trustedCaFile(), config.peerTls().clientCertAuth(), config.peerTls().autoTls())
+        : ConfigFactory.empty();
     return frame
+        .withFallback(peerTls)
         .withFallback(ClusterSystemConfig.overlay(plan, config.forceNewCluster() && restart))
         .withFallback(RaftLogSettings.forDataDir(config.dataDir()))
         .withFallback(ConfigFactory.load());
@@ -262,6 +275,9 @@ public final class Main {
     ETCDMAIN.info("cairn Version: {}", VERSION);
     ETCDMAIN.info("Java Version: {}", System.getProperty("java.version"));
     ETCDMAIN.info("OS/Arch: {}/{}", System.getProperty("os.name").toLowerCase(), System.getProperty("os.arch"));
+    if (config.peerTls().hasKeyPair()) {
+      EMBED.info("peerTLS: {}", config.peerTls().describe());
+    }
     EMBED.info("name = {}", config.name());
     EMBED.info("data dir = {}", config.dataDir());
     EMBED.info("member dir = {}", config.dataDir().resolve("member"));
@@ -273,6 +289,9 @@ public final class Main {
       // etcd prints these only when restarting from an existing member dir, with the flags it ignores.
       EMBED.info("initial advertise peer URLs = {}", join(config.initialAdvertisePeerUrls()));
       EMBED.info("initial cluster = ");
+    }
+    if (config.clientTls().hasKeyPair()) {
+      EMBED.info("ClientTLS: {}", config.clientTls().describe());
     }
   }
 

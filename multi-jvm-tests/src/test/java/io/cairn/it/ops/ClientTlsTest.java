@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * client certificates required (--client-cert-auth --trusted-ca-file), and etcdctl with --cacert/--cert/--key for
  * health, reads and writes, and the backup (snapshot save). Run against both servers with the same certificates,
  * made by the test with openssl (a CA, a server certificate for 127.0.0.1 with a PKCS#1 RSA key as cfssl writes
- * them, a client certificate).
+ * them, a client certificate; TestPki).
  */
 class ClientTlsTest {
     private static final Duration CMD = Duration.ofSeconds(60);
@@ -33,8 +33,8 @@ class ClientTlsTest {
         ServerProcess.deleteRecursively(dir);
         Path pki = dir.resolve("pki");
         Path otherPki = dir.resolve("other-pki");
-        certificates(pki);
-        certificates(otherPki);
+        TestPki.create(pki);
+        TestPki.create(otherPki);
         int[] ports = ServerProcess.freePorts(2);
         String endpoint = "https://127.0.0.1:" + ports[0];
         Path data = dir.resolve("m1").resolve("data");
@@ -97,28 +97,4 @@ class ClientTlsTest {
         all.addAll(List.of(args));
         return all.toArray(String[]::new);
     }
-
-    /** A CA, a server certificate (127.0.0.1, localhost; PKCS#1 RSA key) and a client certificate, with openssl. */
-    private static void certificates(Path pki) throws Exception {
-        Files.createDirectories(pki);
-        Files.writeString(pki.resolve("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
-                + "extendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
-        Files.writeString(pki.resolve("client.ext"), "extendedKeyUsage=clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
-        openssl(pki, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca-key.pem", "-out", "ca.pem",
-                "-days", "30", "-subj", "/CN=cairn-test-ca");
-        for (String who : List.of("server", "client")) {
-            openssl(pki, "genrsa", "-traditional", "-out", who + "-key.pem", "2048");
-            openssl(pki, "req", "-new", "-key", who + "-key.pem", "-out", who + ".csr", "-subj", "/CN=etcd-" + who);
-            openssl(pki, "x509", "-req", "-in", who + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
-                    "-CAcreateserial", "-out", who + ".pem", "-days", "30", "-extfile", who + ".ext");
-        }
-        assertTrue(Files.readString(pki.resolve("server-key.pem")).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
-    }
-
-    private static void openssl(Path dir, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("openssl"));
-        cmd.addAll(List.of(args));
-        Commands.run(dir, CMD, cmd).expectExit(0);
-    }
-
 }
