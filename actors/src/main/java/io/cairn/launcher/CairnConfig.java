@@ -17,6 +17,8 @@ import java.util.List;
  * @param discoverySrvNameserver Cairn's --discovery-srv-nameserver (ETCD_DISCOVERY_SRV_NAMESERVER): the DNS server,
  *     HOST[:PORT], that --discovery-srv's SRV records and the peers' host names are looked up on; "" for the
  *     system resolver
+ * @param discoveryUrl etcd's --discovery: the v2 keys URL of a discovery token ("" when not used)
+ * @param discoveryFallback etcd's --discovery-fallback, "proxy" (its default) or "exit"
  * @param listenMetricsUrls etcd's --listen-metrics-urls; empty when not used
  * @param unsupportedFlags etcd flags (names without dashes) set to a non-default value that Cairn accepts but does
  *     not act on yet; log each once with {@link #unsupportedFlagMessages()}
@@ -52,6 +54,8 @@ public record CairnConfig(
     String discoverySrv,
     String discoverySrvName,
     String discoverySrvNameserver,
+    String discoveryUrl,
+    String discoveryFallback,
     boolean forceNewCluster,
     boolean strictReconfigCheck,
     boolean enableV2,
@@ -95,7 +99,7 @@ public record CairnConfig(
         initialAdvertisePeerUrls, initialCluster, initialClusterState, initialClusterToken, heartbeatIntervalMs,
         electionTimeoutMs, snapshotCount, maxRequestBytes, maxTxnOps, quotaBackendBytes, autoCompactionMode,
         autoCompactionRetention, logLevel, logger, logOutputs, resolvedClientTls, resolvedPeerTls, discoverySrv,
-        discoverySrvName, discoverySrvNameserver, forceNewCluster, strictReconfigCheck, enableV2, listenMetricsUrls,
+        discoverySrvName, discoverySrvNameserver, discoveryUrl, discoveryFallback, forceNewCluster, strictReconfigCheck, enableV2, listenMetricsUrls,
         unsupportedFlags, startupWarnings, startupNotices, configFile);
   }
 

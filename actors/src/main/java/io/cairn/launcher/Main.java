@@ -102,6 +102,8 @@ public final class Main {
     } catch (IOException e) {
       ETCDMAIN.error(CapnslogMarkers.CRITICAL, "cannot read {}: {}", config.dataDir(), e.getMessage());
       return 1;
+    } catch (DiscoveryBootstrap.Failed e) {
+      return 1;
     }
     ClusterPlan plan = bootstrap.plan();
     ActorSystem<Void> system;
@@ -207,11 +209,12 @@ public final class Main {
 
   /**
    * Where the cluster comes from, first match wins: the data dir's bootstrap record (made by {@code cairn snapshot
-   * restore} or a first start with --discovery-srv; BootstrapRecord says why the store alone cannot tell it), the
-   * SRV records (--discovery-srv), else the flags. etcd makes its bootstrap checks only when it has no data yet; a
-   * restart needs just its own entry.
+   * restore} or a first start with --discovery-srv or --discovery; BootstrapRecord says why the store alone cannot
+   * tell it), the SRV records (--discovery-srv), the discovery service (--discovery), else the flags. etcd makes
+   * its bootstrap checks only when it has no data yet; a restart needs just its own entry.
    */
-  private static Bootstrap bootstrap(CairnConfig config, boolean restart) throws IOException {
+  private static Bootstrap bootstrap(CairnConfig config, boolean restart)
+      throws IOException, DiscoveryBootstrap.Failed {
     Optional<BootstrapRecord> recorded = BootstrapRecord.read(config.dataDir());
     if (recorded.isPresent()) {
       String nameserver = config.discoverySrvNameserver().isEmpty()
@@ -220,6 +223,11 @@ public final class Main {
     }
     if (!config.discoverySrv().isEmpty()) {
       return discover(config);
+    }
+    if (!config.discoveryUrl().isEmpty() && !restart) {
+      BootstrapRecord discovered = DiscoveryBootstrap.join(config);
+      discovered.verifiedPlan(); // etcd's VerifyBootstrap of the discovered cluster
+      return new Bootstrap(discovered.plan(config.listenPeerUrls()), "", discovered);
     }
     return new Bootstrap(restart ? ClusterPlan.of(config) : ClusterPlan.verified(config), "", null);
   }
@@ -284,6 +292,9 @@ public final class Main {
     EMBED.info("heartbeat = {}ms", config.heartbeatIntervalMs());
     EMBED.info("election = {}ms", config.electionTimeoutMs());
     EMBED.info("snapshot count = {}", config.snapshotCount());
+    if (!config.discoveryUrl().isEmpty()) {
+      EMBED.info("discovery URL= {}", config.discoveryUrl());
+    }
     EMBED.info("advertise client URLs = {}", join(config.advertiseClientUrls()));
     if (restart) {
       // etcd prints these only when restarting from an existing member dir, with the flags it ignores.

@@ -186,18 +186,38 @@ public final class ServerProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The server's executable: etcd, or bin/cairn. */
+    static String binary(Kind kind) {
+        if (kind == Kind.ETCD) {
+            return System.getProperty("etcd.bin", "/usr/bin/etcd");
+        }
+        Path bin = cairnHome().resolve("bin/cairn");
+        if (!Files.isRegularFile(bin)) {
+            throw new AssertionError("Cairn launcher not found at " + bin
+                    + " (build with `mvn -q -DskipTests package` at the repo root)");
+        }
+        return bin.toString();
+    }
+
+    /**
+     * A server start expected to fail: the server with these flags, run to its own exit (bounded by
+     * {@code timeout}: a hang fails), stdout and stderr together in the result's stdout. It must never get ready.
+     */
+    public static Commands.Result runToExit(Kind kind, Path workDir, Duration timeout, List<String> flags) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary(kind));
+        cmd.addAll(flags);
+        Commands.Result r = Commands.run(workDir, timeout, cmd);
+        String all = r.stdout() + r.stderr();
+        if (all.contains(READY_LINE)) {
+            throw new AssertionError(kind.label() + " got ready though it should have failed:\n" + all);
+        }
+        return new Commands.Result(r.command(), r.exitCode(), all, r.stderr());
+    }
+
     List<String> command() {
         List<String> cmd = new ArrayList<>(commandPrefix);
-        if (kind == Kind.ETCD) {
-            cmd.add(System.getProperty("etcd.bin", "/usr/bin/etcd"));
-        } else {
-            Path bin = cairnHome().resolve("bin/cairn");
-            if (!Files.isRegularFile(bin)) {
-                throw new AssertionError("Cairn launcher not found at " + bin
-                        + " (build with `mvn -q -DskipTests package` at the repo root)");
-            }
-            cmd.add(bin.toString());
-        }
+        cmd.add(binary(kind));
         if (explicitFlags != null) {
             cmd.addAll(explicitFlags);
             return cmd;

@@ -140,6 +140,8 @@ public final class ConfigLoader {
             discoverySrv,
             f.string("discovery-srv-name"),
             f.string("discovery-srv-nameserver"),
+            discoveryUrl,
+            f.string("discovery-fallback"),
             f.bool("force-new-cluster"),
             f.bool("strict-reconfig-check"),
             f.bool("enable-v2"),

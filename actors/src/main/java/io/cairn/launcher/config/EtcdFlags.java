@@ -51,7 +51,7 @@ public final class EtcdFlags {
     choice("initial-cluster-state", true, "new", "existing");
     supported("initial-cluster-token", FlagKind.STRING, "etcd-cluster");
     supported("advertise-client-urls", FlagKind.URLS, "http://localhost:2379");
-    unsupported("discovery", FlagKind.STRING, "");
+    supported("discovery", FlagKind.STRING, "");
     choice("discovery-fallback", false, "proxy", "exit");
     unsupported("discovery-proxy", FlagKind.STRING, "");
     supported("discovery-srv", FlagKind.STRING, "");

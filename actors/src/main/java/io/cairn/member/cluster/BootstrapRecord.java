@@ -16,7 +16,8 @@ import java.util.Properties;
  * The initial cluster a data dir was bootstrapped with when no --initial-cluster flag says it, kept in
  * {@code <data-dir>/member/bootstrap}: written by {@code cairn snapshot restore} (its --name --initial-cluster
  * --initial-cluster-token --initial-advertise-peer-urls) and by a first start with --discovery-srv (the cluster the
- * SRV records gave, once that start gets as far as creating the member).
+ * SRV records gave, once that start gets as far as creating the member), and by a first start with --discovery (the
+ * cluster the discovery service gave, with the discovery URL as token).
  *
  * <p>etcd writes the initial membership into the WAL and the backend, so such a member restarts with only
  * {@code --name} and its listen URLs (etcd's disaster recovery guide) and ignores the initial cluster flags and DNS.
@@ -31,7 +32,7 @@ import java.util.Properties;
  * seed nodes to create its actor system before the store is opened, and because a restored store holds no
  * membership at all until its first start applies one (restore drops the old cluster's meta).
  *
- * @param source "restore" or "discovery-srv"
+ * @param source "restore", "discovery-srv" or "discovery"
  * @param nameserver the --discovery-srv-nameserver the peer host names resolve on ("" = the system resolver)
  */
 public record BootstrapRecord(
@@ -40,6 +41,7 @@ public record BootstrapRecord(
   static final String FILE = "bootstrap";
   public static final String RESTORE = "restore";
   public static final String DISCOVERY_SRV = "discovery-srv";
+  public static final String DISCOVERY = "discovery";
 
   /** The data dir's record, if it has one (restored, or bootstrapped with --discovery-srv). */
   public static Optional<BootstrapRecord> read(Path dataDir) throws IOException {

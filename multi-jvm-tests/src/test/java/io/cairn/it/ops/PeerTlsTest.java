@@ -144,12 +144,14 @@ class PeerTlsTest {
         String client = "127.0.0.1:" + ports[0];
         String peer = "127.0.0.1:" + ports[1];
 
-        Commands.Result noPeerKeys = runToExit(kind, dir, soloFlags(dir.resolve("a"), "http://" + client, "https://" + peer));
+        Commands.Result noPeerKeys = ServerProcess.runToExit(kind, dir.resolve("work"), CMD,
+                soloFlags(dir.resolve("a"), "http://" + client, "https://" + peer));
         assertEquals(1, noPeerKeys.exitCode(), noPeerKeys.stdout());
         assertTrue(noPeerKeys.stdout().contains(
                 "C | etcdmain: cannot listen on TLS for " + peer + ": KeyFile and CertFile are not presented"),
                 noPeerKeys.stdout());
-        Commands.Result noClientKeys = runToExit(kind, dir, soloFlags(dir.resolve("b"), "https://" + client, "http://" + peer));
+        Commands.Result noClientKeys = ServerProcess.runToExit(kind, dir.resolve("work"), CMD,
+                soloFlags(dir.resolve("b"), "https://" + client, "http://" + peer));
         assertEquals(1, noClientKeys.exitCode(), noClientKeys.stdout());
         assertTrue(noClientKeys.stdout().contains("C | etcdmain: TLS key/cert (--cert-file, --key-file) must be provided"
                 + " for client url https://" + client + " with HTTPS scheme"), noClientKeys.stdout());
@@ -208,16 +210,6 @@ class PeerTlsTest {
                 "--listen-peer-urls", peerUrl,
                 "--initial-advertise-peer-urls", peerUrl,
                 "--initial-cluster", "machine-0=" + peerUrl));
-    }
-
-    /** The server run to its own exit (bounded), stdout and stderr together. */
-    private static Commands.Result runToExit(ServerProcess.Kind kind, Path dir, List<String> flags) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(kind == ServerProcess.Kind.ETCD ? System.getProperty("etcd.bin", "/usr/bin/etcd")
-                : Commands.cairn().toString());
-        cmd.addAll(flags);
-        Commands.Result r = Commands.run(dir.resolve("work"), CMD, cmd);
-        return new Commands.Result(r.command(), r.exitCode(), r.stdout() + r.stderr(), r.stderr());
     }
 
     private static String[] with(String[] flags, String... args) {
