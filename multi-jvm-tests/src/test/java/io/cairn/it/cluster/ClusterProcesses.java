@@ -57,6 +57,14 @@ public final class ClusterProcesses implements AutoCloseable {
                 .resolve(kind.label());
     }
 
+    /** {@link #dirFor}, emptied, with an empty {@code work} directory for commands (etcdctl, failing starts). */
+    public static Path freshDirFor(Class<?> owner, String test, ServerProcess.Kind kind) throws java.io.IOException {
+        Path dir = dirFor(owner, test, kind);
+        ServerProcess.deleteRecursively(dir);
+        java.nio.file.Files.createDirectories(dir.resolve("work"));
+        return dir;
+    }
+
     /**
      * Where member i listens: its client and peer addresses, and the prefix its command runs under (e.g.
      * {@code ip netns exec NS} for a member in a network namespace; empty on loopback).
@@ -109,7 +117,7 @@ public final class ClusterProcesses implements AutoCloseable {
     }
 
     /** The flags etcd's clustering guide starts a member with (a mutable list: callers append more). */
-    static List<String> memberFlags(String name, Path data, String clientUrl, String peerUrl, String initialCluster,
+    public static List<String> memberFlags(String name, Path data, String clientUrl, String peerUrl, String initialCluster,
                                     String initialClusterState) {
         return new ArrayList<>(List.of(
                 "--name", name,

@@ -37,8 +37,7 @@ class PeerTlsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void guide002AutoTlsCluster(ServerProcess.Kind kind) throws Exception {
-        Path dir = ClusterProcesses.dirFor(PeerTlsTest.class, "auto", kind);
-        ServerProcess.deleteRecursively(dir);
+        Path dir = ClusterProcesses.freshDirFor(PeerTlsTest.class, "auto", kind);
         int[] ports = ServerProcess.freePorts(6);
         List<ServerProcess> members = threeMembers(kind, dir, ports, "https", "https",
                 i -> List.of("--auto-tls", "--peer-auto-tls"));
@@ -94,8 +93,7 @@ class PeerTlsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void peerTlsWithOperatorCertificates(ServerProcess.Kind kind) throws Exception {
-        Path dir = ClusterProcesses.dirFor(PeerTlsTest.class, "certs", kind);
-        ServerProcess.deleteRecursively(dir);
+        Path dir = ClusterProcesses.freshDirFor(PeerTlsTest.class, "certs", kind);
         Path pki = dir.resolve("pki");
         TestPki.create(pki);
         Path otherPki = dir.resolve("other-pki");
@@ -137,9 +135,7 @@ class PeerTlsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void httpsWithoutKeyPairIsRefusedAndAutoTlsOnHttpServesPlain(ServerProcess.Kind kind) throws Exception {
-        Path dir = ClusterProcesses.dirFor(PeerTlsTest.class, "refused", kind);
-        ServerProcess.deleteRecursively(dir);
-        Files.createDirectories(dir.resolve("work"));
+        Path dir = ClusterProcesses.freshDirFor(PeerTlsTest.class, "refused", kind);
         int[] ports = ServerProcess.freePorts(2);
         String client = "127.0.0.1:" + ports[0];
         String peer = "127.0.0.1:" + ports[1];
@@ -184,16 +180,8 @@ class PeerTlsTest {
             Path data = dir.resolve(name).resolve("data");
             String clientUrl = clientScheme + "://127.0.0.1:" + ports[2 * i];
             String peerUrl = peerScheme + "://127.0.0.1:" + ports[2 * i + 1];
-            List<String> flags = new ArrayList<>(List.of(
-                    "--name", name,
-                    "--data-dir", data.toString(),
-                    "--initial-advertise-peer-urls", peerUrl,
-                    "--listen-peer-urls", peerUrl,
-                    "--listen-client-urls", clientUrl,
-                    "--advertise-client-urls", clientUrl,
-                    "--initial-cluster-token", "etcd-cluster-1",
-                    "--initial-cluster", cluster.toString(),
-                    "--initial-cluster-state", "new"));
+            List<String> flags = ClusterProcesses.memberFlags(name, data, clientUrl, peerUrl, cluster.toString(), "new");
+            flags.addAll(List.of("--initial-cluster-token", "etcd-cluster-1"));
             flags.addAll(more.apply(i));
             members.add(ServerProcess.withFlags(kind, name, data, dir.resolve(name).resolve(kind.label() + ".log"),
                     ports[2 * i], ports[2 * i + 1], flags));
@@ -202,14 +190,7 @@ class PeerTlsTest {
     }
 
     private static List<String> soloFlags(Path data, String clientUrl, String peerUrl) {
-        return new ArrayList<>(List.of(
-                "--name", "machine-0",
-                "--data-dir", data.toString(),
-                "--listen-client-urls", clientUrl,
-                "--advertise-client-urls", clientUrl,
-                "--listen-peer-urls", peerUrl,
-                "--initial-advertise-peer-urls", peerUrl,
-                "--initial-cluster", "machine-0=" + peerUrl));
+        return ClusterProcesses.memberFlags("machine-0", data, clientUrl, peerUrl, "machine-0=" + peerUrl, "new");
     }
 
     private static String[] with(String[] flags, String... args) {

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,9 +38,7 @@ class V2DiscoveryTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
     void threeMembersBootstrapFromADiscoveryToken(ServerProcess.Kind kind) throws Exception {
-        Path dir = ClusterProcesses.dirFor(V2DiscoveryTest.class, "discovery", kind);
-        ServerProcess.deleteRecursively(dir);
-        Files.createDirectories(dir.resolve("work"));
+        Path dir = ClusterProcesses.freshDirFor(V2DiscoveryTest.class, "discovery", kind);
         // the discovery service, client/peer for machine-0..4, then two for machine-0's second registration
         int[] ports = ServerProcess.freePorts(14);
         Path serviceData = dir.resolve("service").resolve("data");
