@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -27,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * etcd member, same assertions: requests pass through while one listed endpoint is dead (a failed dial moves on to
  * the next endpoint and deactivates the dead one, logged as etcd logs it; the retry delay's re-dial is logged too),
  * a dead cluster gives the client an error, not a hang, and the gateway's own errors (no endpoints, a duration
- * without unit, a listen address in use) exit 1 with etcd's words.
+ * without unit, a listen address in use) exit 1 with etcd's words. And, Cairn only, endpoints from SRV records.
  */
 class GatewayTest {
     private static final Duration CMD = Duration.ofSeconds(30);
@@ -86,6 +88,50 @@ class GatewayTest {
         assertEquals(1, unitless.exitCode());
         assertTrue(unitless.stderr().startsWith("Error: invalid argument \"123\" for \"--retry-delay\" flag: "
                 + "time: missing unit in duration \"123\""), unitless.stderr());
+    }
+
+    /**
+     * Cairn only, as DnsSrvBootstrapTest (etcd's gateway asks the system resolver; no port can be given): the
+     * endpoints from {@code _etcd-client._tcp} SRV records served by a dnsmasq the test starts, one of them dead.
+     */
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void discoversEndpointsFromSrvRecords() throws Exception {
+        Assumptions.assumeTrue(ClusterProcesses.servers().contains(ServerProcess.Kind.CAIRN),
+                "Cairn only (-Dcairn.it.servers excludes cairn)");
+        ServerProcess.Kind kind = ServerProcess.Kind.CAIRN;
+        Path dir = ClusterProcesses.freshDirFor(GatewayTest.class, "srv", kind);
+        int[] ports = ServerProcess.freePorts(4);
+        int gatewayPort = ports[2];
+        int deadPort = ports[3];
+        Path gatewayLog = dir.resolve("gateway.log");
+        Dnsmasq.Records records = new Dnsmasq.Records("example.test")
+                .srv("_etcd-client._tcp", "m1", ports[0]).host("m1", "127.0.0.1")
+                .srv("_etcd-client._tcp", "dead", deadPort).host("dead", "127.0.0.1");
+        try (Dnsmasq dns = Dnsmasq.start(dir.resolve("dns"), records);
+             ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start()) {
+            Process gateway = gateway(kind, dir, gatewayLog, "--discovery-srv=example.test",
+                    "--discovery-srv-nameserver=" + dns.nameserver(), "--listen-addr=127.0.0.1:" + gatewayPort);
+            try {
+                awaitLog(gatewayLog, "\"msg\":\"ready to proxy client requests\"");
+                String log = read(gatewayLog);
+                assertTrue(log.contains("\"m1.example.test:" + ports[0] + "\""), log);
+                assertTrue(log.contains("\"dead.example.test:" + deadPort + "\""), log);
+                Etcdctl ctl = new Etcdctl("127.0.0.1:" + gatewayPort, dir.resolve("work"));
+                for (int i = 0; i < 3; i++) {
+                    assertEquals("OK\n", ctl.run("put", "k" + i, "v" + i).ok().stdout());
+                }
+                assertEquals("v2\n", ctl.run("get", "k2", "--print-value-only").ok().stdout());
+            } finally {
+                gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+            // no records for the domain: an error and exit 1, not a hang
+            Commands.Result none = cli(kind, dir, "--discovery-srv=nowhere.test",
+                    "--discovery-srv-nameserver=" + dns.nameserver(), "--listen-addr=127.0.0.1:" + gatewayPort);
+            assertEquals(1, none.exitCode(), none.stdout() + none.stderr());
+            assertTrue(none.stderr().contains("lookup _etcd-client._tcp.nowhere.test on " + dns.nameserver()
+                    + ": no such host"), none.stderr());
+        }
     }
 
     private static List<String> command(ServerProcess.Kind kind, String... flags) {
