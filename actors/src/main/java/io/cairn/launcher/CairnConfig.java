@@ -73,10 +73,6 @@ public record CairnConfig(
       Path certFile, Path keyFile, Path trustedCaFile, boolean clientCertAuth, boolean autoTls) {
     public static final Tls NONE = new Tls(null, null, null, false, false);
 
-    public boolean enabled() {
-      return certFile != null || autoTls;
-    }
-
     /** Both files given (or made): etcd's !TLSInfo.Empty(). */
     public boolean hasKeyPair() {
       return certFile != null && keyFile != null;
@@ -99,8 +95,9 @@ public record CairnConfig(
         initialAdvertisePeerUrls, initialCluster, initialClusterState, initialClusterToken, heartbeatIntervalMs,
         electionTimeoutMs, snapshotCount, maxRequestBytes, maxTxnOps, quotaBackendBytes, autoCompactionMode,
         autoCompactionRetention, logLevel, logger, logOutputs, resolvedClientTls, resolvedPeerTls, discoverySrv,
-        discoverySrvName, discoverySrvNameserver, discoveryUrl, discoveryFallback, forceNewCluster, strictReconfigCheck, enableV2, listenMetricsUrls,
-        unsupportedFlags, startupWarnings, startupNotices, configFile);
+        discoverySrvName, discoverySrvNameserver, discoveryUrl, discoveryFallback, forceNewCluster,
+        strictReconfigCheck, enableV2, listenMetricsUrls, unsupportedFlags, startupWarnings, startupNotices,
+        configFile);
   }
 
   /** etcd 3.4's default quota: 2 GiB, used when --quota-backend-bytes is 0. */

@@ -82,8 +82,7 @@ public final class Main {
   }
 
   /** Runs the member until a signal; returns the exit code. */
-  static int run(CairnConfig flags) {
-    CairnConfig config = flags;
+  static int run(CairnConfig config) {
     // etcd decides once, before anything is written, whether this is a restart: the member dir exists.
     boolean restart = hasMemberDir(config);
     try {
@@ -226,8 +225,7 @@ public final class Main {
     }
     if (!config.discoveryUrl().isEmpty() && !restart) {
       BootstrapRecord discovered = DiscoveryBootstrap.join(config);
-      discovered.verifiedPlan(); // etcd's VerifyBootstrap of the discovered cluster
-      return new Bootstrap(discovered.plan(config.listenPeerUrls()), "", discovered);
+      return new Bootstrap(discovered.verifiedPlan(config.listenPeerUrls()), "", discovered);
     }
     return new Bootstrap(restart ? ClusterPlan.of(config) : ClusterPlan.verified(config), "", null);
   }

@@ -40,9 +40,12 @@ final class TlsSetup {
     return config.withTls(client, peer);
   }
 
-  /** Peer TLS is on when this member listens for peers on https (Artery has one transport for all peers). */
+  /**
+   * Peer TLS is on when this member listens for peers on https (Artery has one transport for all peers); after
+   * {@link #resolve} such a member always has a peer key pair.
+   */
   static boolean peerTlsOn(CairnConfig config) {
-    return config.listenPeerUrls().stream().anyMatch(TlsSetup::isHttps) && config.peerTls().hasKeyPair();
+    return config.listenPeerUrls().stream().anyMatch(TlsSetup::isHttps);
   }
 
   /** etcd's ClientSelfCert / PeerSelfCert. */

@@ -110,29 +110,14 @@ public final class Applier extends AbstractBehavior<Object> {
   private long persistedTerm;
   private final StoreSync storeSync;
   private final TimerScheduler<Object> timers;
-  /** Entries applied since the store last synced (what is unsynced is store.appliedIndex() past its synced index). */
-  private int unsyncedEntries;
 
   /**
    * The applier of a member whose configuration is membership (changed by applied CONF_CHANGE entries).
    *
    * @param appliedSink told the applied index after each durable batch and each installed snapshot (the
    *     member forwards it to the Raft node as LogCommand.Applied, which drives log compaction, Raft §7)
+   * @param storeSync when the store syncs ({@link StoreSync#ETCD_DEFAULTS} in a member)
    */
-  static Behavior<Object> create(
-      MvccStore store,
-      ProposalRegistry registry,
-      AppliedIndex appliedIndex,
-      AlarmState alarmState,
-      ApplyListener listener,
-      Identity identity,
-      Membership membership,
-      Map<String, byte[]> bootstrapMeta,
-      AppliedSink appliedSink) {
-    return create(store, registry, appliedIndex, alarmState, listener, identity, membership, bootstrapMeta,
-        appliedSink, StoreSync.ETCD_DEFAULTS);
-  }
-
   static Behavior<Object> create(
       MvccStore store,
       ProposalRegistry registry,
@@ -219,7 +204,6 @@ public final class Applier extends AbstractBehavior<Object> {
       own.commit(index, true);
     }
     timers.cancel(SyncDue.INSTANCE); // the synced commit above covers what was applied before
-    unsyncedEntries = 0;
     // The snapshot's configuration is newer than what a fresh member was bootstrapped with: never write that over it.
     pendingMeta = Map.of();
     membership.recover(store);
@@ -297,7 +281,7 @@ public final class Applier extends AbstractBehavior<Object> {
         listener.leaseRevoked(c.leaseId);
       }
     }
-    syncAndRelease(batch, reconfigured ? configuration[0] : null);
+    syncAndRelease(reconfigured ? configuration[0] : null);
     return this;
   }
 
@@ -330,13 +314,17 @@ public final class Applier extends AbstractBehavior<Object> {
    * when the batch changed the configuration (it takes effect when the node hears it) or enough entries wait;
    * otherwise within {@link StoreSync#interval}.
    */
-  private void syncAndRelease(Committed batch, MembershipChanges.State newConfiguration) {
-    unsyncedEntries += batch.entries().size();
-    if (newConfiguration != null || unsyncedEntries >= storeSync.maxUnsyncedEntries()) {
+  private void syncAndRelease(MembershipChanges.State newConfiguration) {
+    if (newConfiguration != null || unsyncedEntries() >= storeSync.maxUnsyncedEntries()) {
       syncNow(newConfiguration);
     } else if (!timers.isTimerActive(SyncDue.INSTANCE)) {
       timers.startSingleTimer(SyncDue.INSTANCE, storeSync.interval());
     }
+  }
+
+  /** Log entries are applied in index order without gaps, so the unsynced ones are the indexes in between. */
+  private long unsyncedEntries() {
+    return store.appliedIndex() - store.syncedAppliedIndex();
   }
 
   private void syncNow(MembershipChanges.State newConfiguration) {
@@ -346,14 +334,13 @@ public final class Applier extends AbstractBehavior<Object> {
       return;
     }
     try {
+      BatchingStats.storeBatch(unsyncedEntries());
       store.sync();
-      BatchingStats.storeBatch(unsyncedEntries);
     } catch (RuntimeException fatal) {
       // etcd panics when the backend cannot commit. The answered entries are durable in the Raft log.
       LOG.error("syncing the store at index {} failed; the applier stops", index, fatal);
       throw fatal;
     }
-    unsyncedEntries = 0;
     // durable: the log may forget it (Raft §7, etcd's triggerSnapshot); a new configuration takes effect
     appliedSink.applied(index,
         newConfiguration != null ? Membership.configuration(newConfiguration.members()) : null);

@@ -286,7 +286,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
             membership,
             fresh ? ClusterBootstrap.meta(cluster, membership.state()) : Map.of(),
             // Told in apply order once the node is known (it is before any entry can commit).
-            (index, configuration) -> logRef.thenAccept(node -> node.tell(new LogCommand.Applied(index, configuration))));
+            (index, configuration) -> logRef.thenAccept(node -> node.tell(new LogCommand.Applied(index, configuration))),
+            Applier.StoreSync.ETCD_DEFAULTS);
     var compactor =
         AutoCompactor.fromConfig(
             config.autoCompactionMode(), config.autoCompactionRetention(), store::currentRevision,

@@ -19,10 +19,24 @@ public final class Etcdctl {
 
     private final String endpoint;
     private final Path workDir;
+    /** Flags every command gets after --endpoints (TLS files, --insecure-skip-tls-verify, ...). */
+    private final List<String> globalFlags;
 
     public Etcdctl(String endpoint, Path workDir) {
+        this(endpoint, workDir, List.of());
+    }
+
+    private Etcdctl(String endpoint, Path workDir, List<String> globalFlags) {
         this.endpoint = endpoint;
         this.workDir = workDir;
+        this.globalFlags = List.copyOf(globalFlags);
+    }
+
+    /** This etcdctl with {@code flags} added to every command, e.g. {@code --cacert=ca.pem --cert=... --key=...}. */
+    public Etcdctl withGlobalFlags(String... flags) {
+        List<String> all = new ArrayList<>(globalFlags);
+        all.addAll(List.of(flags));
+        return new Etcdctl(endpoint, workDir, all);
     }
 
     public String endpoint() { return endpoint; }
@@ -48,6 +62,7 @@ public final class Etcdctl {
         List<String> cmd = new ArrayList<>();
         cmd.add(BIN);
         cmd.add("--endpoints=" + endpoint);
+        cmd.addAll(globalFlags);
         cmd.addAll(args);
         return cmd;
     }

@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -204,10 +205,16 @@ public final class ServerProcess implements AutoCloseable {
      * {@code timeout}: a hang fails), stdout and stderr together in the result's stdout. It must never get ready.
      */
     public static Commands.Result runToExit(Kind kind, Path workDir, Duration timeout, List<String> flags) {
+        return runToExit(kind, workDir, timeout, Map.of(), flags);
+    }
+
+    /** {@link #runToExit(Kind, Path, Duration, List)} with extra environment variables (ETCD_*). */
+    public static Commands.Result runToExit(Kind kind, Path workDir, Duration timeout, Map<String, String> env,
+                                            List<String> flags) {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary(kind));
         cmd.addAll(flags);
-        Commands.Result r = Commands.run(workDir, timeout, cmd);
+        Commands.Result r = Commands.run(workDir, timeout, env, null, cmd);
         String all = r.stdout() + r.stderr();
         if (all.contains(READY_LINE)) {
             throw new AssertionError(kind.label() + " got ready though it should have failed:\n" + all);

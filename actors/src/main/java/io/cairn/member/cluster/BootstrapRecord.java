@@ -84,7 +84,12 @@ public record BootstrapRecord(
    * (ServerConfig.VerifyBootstrap: this member in --initial-cluster, its advertised URLs matching, no URL twice).
    */
   public ClusterPlan verifiedPlan() {
-    ClusterPlan plan = ClusterPlan.of(name, initialCluster, advertisePeerUrls, advertisePeerUrls, token, "new");
+    return verifiedPlan(advertisePeerUrls.stream().map(URI::create).toList());
+  }
+
+  /** {@link #verifiedPlan()} with Artery bound on --listen-peer-urls: a first start from a discovered cluster. */
+  public ClusterPlan verifiedPlan(List<URI> listenPeerUrls) {
+    ClusterPlan plan = plan(listenPeerUrls);
     plan.verifyBootstrap(AdvertiseCheck.withDns());
     return plan;
   }

@@ -192,7 +192,20 @@ public final class V2Discovery {
     return new Listing(nodes, size, dir.etcdIndex());
   }
 
-  private List<Node> waitNodes(Listing listing) throws DiscoveryException, InterruptedException {
+  /** etcd's waitNodes; after an outage of the service it starts over from a fresh listing (etcd's waitNodesRetry). */
+  private List<Node> waitNodes(Listing first) throws DiscoveryException, InterruptedException {
+    Listing listing = first;
+    while (true) {
+      try {
+        return waitNodesOnce(listing);
+      } catch (Unreachable e) {
+        backoff("waiting for other nodes", e);
+        listing = checkCluster();
+      }
+    }
+  }
+
+  private List<Node> waitNodesOnce(Listing listing) throws DiscoveryException, InterruptedException, Unreachable {
     List<Node> all = new ArrayList<>(listing.nodes().subList(0, (int) Math.min(listing.nodes().size(), listing.size())));
     for (Node n : all) {
       if (n.base().equals(selfId)) {
@@ -211,9 +224,6 @@ public final class V2Discovery {
             .body().getAsJsonObject("node"));
       } catch (KeysApiError e) {
         throw new DiscoveryException(DiscoveryException.Kind.OTHER, e.getMessage());
-      } catch (Unreachable e) {
-        backoff("waiting for other nodes", e);
-        return waitNodes(checkCluster());
       }
       LOG.info(CapnslogMarkers.NOTICE, "found peer {} in the cluster", next.base());
       all.add(next);

@@ -22,7 +22,7 @@ public final class BatchingStats {
     LOG_ENTRIES.add(entries);
   }
 
-  public static void storeBatch(int entries) {
+  public static void storeBatch(long entries) {
     STORE_BATCHES.increment();
     STORE_ENTRIES.add(entries);
   }

@@ -11,7 +11,6 @@ import io.cairn.it.cluster.ClusterProcesses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,24 +52,24 @@ class ClientTlsTest {
                         "--trusted-ca-file=" + pki.resolve("ca.pem"),
                         "--client-cert-auth"))) {
             server.start();
-            Etcdctl ctl = new Etcdctl(endpoint, dir.resolve("work"));
-            String[] tls = {"--cacert=" + pki.resolve("ca.pem"), "--cert=" + pki.resolve("client.pem"),
-                    "--key=" + pki.resolve("client-key.pem")};
+            Etcdctl withoutCerts = new Etcdctl(endpoint, dir.resolve("work"));
+            Etcdctl ctl = withoutCerts.withGlobalFlags("--cacert=" + pki.resolve("ca.pem"),
+                    "--cert=" + pki.resolve("client.pem"), "--key=" + pki.resolve("client-key.pem"));
 
-            Etcdctl.Result health = ctl.run(with(tls, "endpoint", "health")).ok();
+            Etcdctl.Result health = ctl.run("endpoint", "health").ok();
             // etcdctl 3.4 prints the health lines on stderr
             assertTrue(health.stderr().startsWith(endpoint + " is healthy: successfully committed proposal: took = "),
                     health.stdout() + health.stderr());
-            assertEquals("OK\n", ctl.run(with(tls, "put", "/registry/apiregistration.k8s.io/apiservices/v1.apps", "x"))
+            assertEquals("OK\n", ctl.run("put", "/registry/apiregistration.k8s.io/apiservices/v1.apps", "x")
                     .ok().stdout());
             assertEquals("/registry/apiregistration.k8s.io/apiservices/v1.apps\n\n",
-                    ctl.run(with(tls, "get", "/", "--prefix", "--keys-only")).ok().stdout());
-            assertTrue(ctl.run(with(tls, "member", "list")).ok().stdout().contains(", " + endpoint + ", false"));
-            assertTrue(ctl.run(with(tls, "version")).ok().stdout().startsWith("etcdctl version: 3.4.23"));
+                    ctl.run("get", "/", "--prefix", "--keys-only").ok().stdout());
+            assertTrue(ctl.run("member", "list").ok().stdout().contains(", " + endpoint + ", false"));
+            assertTrue(ctl.run("version").ok().stdout().startsWith("etcdctl version: 3.4.23"));
 
             // the backup of guide 003, over TLS
             Path backup = dir.resolve("work").resolve("etcd-snapshot.db");
-            ctl.run(with(tls, "snapshot", "save", backup.toString())).ok();
+            ctl.run("snapshot", "save", backup.toString()).ok();
             List<String> status = kind == ServerProcess.Kind.CAIRN
                     ? List.of(Commands.cairn().toString(), "snapshot", "status", backup.toString(), "-w", "json")
                     : List.of(Etcdctl.BIN, "snapshot", "status", backup.toString(), "-w", "json");
@@ -80,21 +79,16 @@ class ClientTlsTest {
 
             // refused: no client certificate, a client certificate from another CA, plain http on the TLS port
             String[] caOnly = {"--cacert=" + pki.resolve("ca.pem"), "--dial-timeout=2s", "--command-timeout=3s"};
-            assertNotEquals(0, ctl.run(with(caOnly, "get", "foo")).exitCode());
+            assertNotEquals(0, withoutCerts.withGlobalFlags(caOnly).run("get", "foo").exitCode());
             String[] foreign = {"--cacert=" + pki.resolve("ca.pem"), "--cert=" + otherPki.resolve("client.pem"),
                     "--key=" + otherPki.resolve("client-key.pem"), "--dial-timeout=2s", "--command-timeout=3s"};
-            assertNotEquals(0, ctl.run(with(foreign, "get", "foo")).exitCode());
+            assertNotEquals(0, withoutCerts.withGlobalFlags(foreign).run("get", "foo").exitCode());
             Etcdctl plain = new Etcdctl("http://127.0.0.1:" + ports[0], dir.resolve("work"));
             assertNotEquals(0, plain.run("endpoint", "status", "--dial-timeout=2s", "--command-timeout=3s").exitCode());
             // and the server still serves a proper client afterwards
-            assertEquals("x\n", ctl.run(with(tls, "get", "/registry/apiregistration.k8s.io/apiservices/v1.apps",
-                    "--print-value-only")).ok().stdout());
+            assertEquals("x\n", ctl.run("get", "/registry/apiregistration.k8s.io/apiservices/v1.apps",
+                    "--print-value-only").ok().stdout());
         }
     }
 
-    private static String[] with(String[] flags, String... args) {
-        List<String> all = new ArrayList<>(List.of(flags));
-        all.addAll(List.of(args));
-        return all.toArray(String[]::new);
-    }
 }

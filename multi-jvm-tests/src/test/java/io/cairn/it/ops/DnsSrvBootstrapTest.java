@@ -186,14 +186,12 @@ class DnsSrvBootstrapTest {
 
     /** bin/cairn that must exit by itself (bounded: a hang fails the test); stdout holds its log. */
     private Commands.Result runCairn(Map<String, String> env, List<String> flags) {
-        List<String> cmd = new ArrayList<>(List.of(Commands.cairn().toString()));
-        cmd.addAll(flags);
         long start = System.nanoTime();
-        Commands.Result r = Commands.run(dir.resolve("work"), CMD, env, null, cmd);
+        Commands.Result r = ServerProcess.runToExit(ServerProcess.Kind.CAIRN, dir.resolve("work"), CMD, env, flags);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         // two DNS queries (5 s timeout each) at most, plus JVM start on a busy machine
         assertTrue(took.compareTo(Duration.ofSeconds(45)) < 0, "took " + took);
-        return new Commands.Result(r.command(), r.exitCode(), r.stdout() + r.stderr(), r.stderr());
+        return r;
     }
 
 }

@@ -47,10 +47,10 @@ class PeerTlsTest {
             // etcd's auto TLS client: no CA to check against, so the client skips verification
             String[] insecure = {"--insecure-skip-tls-verify", "--insecure-transport=false"};
             Etcdctl first = new Etcdctl("https://127.0.0.1:" + ports[0], dir.resolve("work"));
-            assertEquals("OK\n", first.run(with(insecure, "put", "foo", "bar")).ok().stdout());
-            Etcdctl third = new Etcdctl("https://127.0.0.1:" + ports[4], dir.resolve("work"));
-            assertEquals("bar\n", third.run(with(insecure, "get", "foo", "--print-value-only")).ok().stdout());
-            String list = third.run(with(insecure, "member", "list")).ok().stdout();
+            assertEquals("OK\n", first.withGlobalFlags(insecure).run("put", "foo", "bar").ok().stdout());
+            Etcdctl third = new Etcdctl("https://127.0.0.1:" + ports[4], dir.resolve("work")).withGlobalFlags(insecure);
+            assertEquals("bar\n", third.run("get", "foo", "--print-value-only").ok().stdout());
+            String list = third.run("member", "list").ok().stdout();
             for (int i = 0; i < 3; i++) {
                 assertTrue(list.contains(", started, machine-" + i + ", https://127.0.0.1:" + ports[2 * i + 1]
                         + ", https://127.0.0.1:" + ports[2 * i] + ", false"), list);
@@ -84,7 +84,7 @@ class PeerTlsTest {
             second.start();
             assertEquals(before, Files.readString(cert));
             assertEquals("bar\n", new Etcdctl("https://127.0.0.1:" + ports[2], dir.resolve("work"))
-                    .run(with(insecure, "get", "foo", "--print-value-only")).ok().stdout());
+                    .withGlobalFlags(insecure).run("get", "foo", "--print-value-only").ok().stdout());
         } finally {
             closeAll(members);
         }
@@ -191,12 +191,6 @@ class PeerTlsTest {
 
     private static List<String> soloFlags(Path data, String clientUrl, String peerUrl) {
         return ClusterProcesses.memberFlags("machine-0", data, clientUrl, peerUrl, "machine-0=" + peerUrl, "new");
-    }
-
-    private static String[] with(String[] flags, String... args) {
-        List<String> all = new ArrayList<>(List.of(flags));
-        all.addAll(List.of(args));
-        return all.toArray(String[]::new);
     }
 
     private static void closeAll(List<ServerProcess> members) {
