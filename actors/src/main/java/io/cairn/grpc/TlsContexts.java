@@ -13,10 +13,10 @@ import javax.net.ssl.SSLEngine;
  * The TLS server context for https:// client URLs from etcd's --cert-file/--key-file PEM files (or --auto-tls's
  * self-signed ones), with --trusted-ca-file/--client-cert-auth requiring client certificates signed by that CA.
  */
-final class TlsContexts {
+public final class TlsContexts {
   private TlsContexts() {}
 
-  static HttpsConnectionContext server(CairnConfig.Tls tls) {
+  public static HttpsConnectionContext server(CairnConfig.Tls tls) {
     if (!tls.hasKeyPair()) {
       // the launcher refuses such a start first, with etcd's message (TlsSetup)
       throw new IllegalArgumentException("https client URL needs --cert-file and --key-file");

@@ -64,6 +64,11 @@ public final class Main {
           Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
       return;
     }
+    if (args.length > 0 && args[0].equals("grpc-proxy")) {
+      System.exit(io.cairn.launcher.grpcproxy.GrpcProxyCommand.run(
+          Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+      return;
+    }
     if (args.length > 0 && args[0].equals("bench")) {
       System.out.println("cairn bench: run it as bin/cairn bench (the bench module's client)");
       System.exit(2);

@@ -47,7 +47,7 @@ public final class PemFiles {
     return context;
   }
 
-  static KeyManager[] keyManagers(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
+  public static KeyManager[] keyManagers(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setKeyEntry("cairn", privateKey(keyFile), IN_MEMORY_PASSWORD,
@@ -58,7 +58,7 @@ public final class PemFiles {
   }
 
   /** null (the JDK's default roots) unless a CA file is given. */
-  static TrustManager[] trustManagers(Path trustedCaFile) throws IOException, GeneralSecurityException {
+  public static TrustManager[] trustManagers(Path trustedCaFile) throws IOException, GeneralSecurityException {
     if (trustedCaFile == null) {
       return null;
     }
