@@ -73,7 +73,7 @@ public final class PemFiles {
     return factory.getTrustManagers();
   }
 
-  static PrivateKey privateKey(Path keyFile) throws IOException {
+  public static PrivateKey privateKey(Path keyFile) throws IOException {
     try (Reader in = Files.newBufferedReader(keyFile, StandardCharsets.US_ASCII);
         PEMParser parser = new PEMParser(in)) {
       JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
@@ -89,7 +89,7 @@ public final class PemFiles {
     throw new IOException("tls: failed to find any PEM data in key input (" + keyFile + ")");
   }
 
-  static List<X509Certificate> certificates(Path pemFile) throws IOException, CertificateException {
+  public static List<X509Certificate> certificates(Path pemFile) throws IOException, CertificateException {
     List<X509Certificate> certificates = new ArrayList<>();
     JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
     try (Reader in = Files.newBufferedReader(pemFile, StandardCharsets.US_ASCII);

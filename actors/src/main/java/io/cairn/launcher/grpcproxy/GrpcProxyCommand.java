@@ -19,7 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 import picocli.CommandLine;
 
 /**
@@ -88,7 +89,13 @@ public final class GrpcProxyCommand {
       throw new IllegalArgumentException("no endpoints found");
     }
     MemberEndpoints.Endpoint listen = MemberEndpoints.hostPort(flags.listenAddr);
-    SSLContext memberTls = endpoints.tls() ? loadMemberTls(flags) : null;
+    try {
+      MemberTls.requireEmptyCommonName(flags.cert);
+      MemberTls.requireEmptyCommonName(flags.certFile);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    MemberTls memberTls = endpoints.tls() ? loadMemberTls(flags) : null;
     HttpsConnectionContext listenTls = listenTls(flags);
     URI metricsUrl = flags.metricsAddr.isEmpty() ? null : URI.create(flags.metricsAddr);
     if (metricsUrl != null && (metricsUrl.getHost() == null || metricsUrl.getPort() < 0)) {
@@ -104,8 +111,13 @@ public final class GrpcProxyCommand {
         .withValue("akka.http.server.preview.enable-http2", ConfigValueFactory.fromAnyRef("on"))
         .withFallback(ConfigFactory.load()));
     Namespace ns = new Namespace(flags.namespace);
-    MemberClients members = new MemberClients(
-        MemberClients.settings(endpoints, memberTls, flags.maxRecvBytes, system), system);
+    MemberClients members;
+    try {
+      members = new MemberClients(MemberClients.settings(endpoints, memberTls, flags.maxRecvBytes, system), system);
+    } catch (IOException | GeneralSecurityException e) {
+      system.terminate();
+      throw new IllegalArgumentException("cannot set up TLS towards the members: " + e.getMessage(), e);
+    }
     String hostname = hostname();
     ProxyHttpEndpoints http = new ProxyHttpEndpoints(members, ns, endpoints, memberTls, system);
     ClusterProxy cluster = new ClusterProxy(members, ns, flags.advertiseClientUrl, flags.resolverPrefix, hostname);
@@ -159,10 +171,10 @@ public final class GrpcProxyCommand {
     }
   }
 
-  private static SSLContext loadMemberTls(StartFlags flags) {
+  private static MemberTls loadMemberTls(StartFlags flags) {
     try {
-      return MemberTls.context(flags.cert, flags.key, flags.cacert, flags.insecureSkipTlsVerify);
-    } catch (Exception e) {
+      return MemberTls.load(flags.cert, flags.key, flags.cacert, flags.insecureSkipTlsVerify);
+    } catch (IOException | GeneralSecurityException e) {
       throw new IllegalArgumentException("cannot load the TLS material towards the members: " + e.getMessage(), e);
     }
   }

@@ -10,7 +10,9 @@ import io.cairn.api.etcdserverpb.MaintenanceClient;
 import io.cairn.api.etcdserverpb.WatchClient;
 import io.cairn.api.v3electionpb.ElectionClient;
 import io.cairn.api.v3lockpb.LockClient;
-import javax.net.ssl.SSLContext;
+import io.grpc.netty.shaded.io.netty.handler.ssl.SslContext;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
 
 /**
  * The proxy's clients of the members, one per etcd service over one shared set of channels settings. All endpoints
@@ -42,8 +44,9 @@ final class MemberClients {
    * {@code tls}: null for h2c. {@code maxRecvBytes}: etcd's --max-recv-bytes (clientv3's MaxCallRecvMsgSize).
    * The authority (and TLS server name) is the first endpoint's host: one channel serves every endpoint.
    */
-  static GrpcClientSettings settings(MemberEndpoints endpoints, SSLContext tls, int maxRecvBytes,
-      ActorSystem<?> system) {
+  static GrpcClientSettings settings(MemberEndpoints endpoints, MemberTls tls, int maxRecvBytes,
+      ActorSystem<?> system) throws IOException, GeneralSecurityException {
+    SslContext netty = tls == null ? null : tls.netty();
     MemberEndpoints.Endpoint first = endpoints.endpoints().get(0);
     EndpointResolver resolver = new EndpointResolver(endpoints.endpoints());
     GrpcClientSettings settings = GrpcClientSettings
@@ -54,9 +57,12 @@ final class MemberClients {
         .withConnectionAttempts(-1)
         .withChannelBuilderOverrides(builder -> {
           builder.nameResolverFactory(resolver).defaultLoadBalancingPolicy("round_robin");
+          if (netty != null) {
+            builder.sslContext(netty);
+          }
           return builder.maxInboundMessageSize(maxRecvBytes);
         })
         .withTls(tls != null);
-    return tls == null ? settings : settings.withSslContext(tls);
+    return settings;
   }
 }

@@ -21,7 +21,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 
 /**
  * The plain HTTP/1.1 endpoints of etcd 3.4's grpc-proxy, on the listen address and on --metrics-addr:
@@ -41,12 +40,12 @@ final class ProxyHttpEndpoints {
   private final HttpsConnectionContext memberTls;
   private final ActorSystem<?> system;
 
-  ProxyHttpEndpoints(MemberClients members, Namespace ns, MemberEndpoints endpoints, SSLContext tls,
+  ProxyHttpEndpoints(MemberClients members, Namespace ns, MemberEndpoints endpoints, MemberTls tls,
       ActorSystem<?> system) {
     this.members = members;
     this.ns = ns;
     this.memberUrls = endpoints.urls();
-    this.memberTls = tls == null ? null : ConnectionContext.httpsClient(tls);
+    this.memberTls = tls == null ? null : ConnectionContext.httpsClient(tls.jdk());
     this.system = system;
   }
 

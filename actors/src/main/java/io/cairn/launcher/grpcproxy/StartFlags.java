@@ -68,6 +68,9 @@ final class StartFlags {
     if (!listenCipherSuites.isEmpty()) {
       refused.put("--listen-cipher-suites", "not implemented; the JDK's default suites are used");
     }
+    if (maxSendBytes != 1572864) {
+      refused.put("--max-send-bytes", "a send limit towards the members is not implemented (the members' own applies)");
+    }
     if (maxConcurrentStreams != 4294967295L) {
       refused.put("--max-concurrent-streams", "not implemented; Akka HTTP's HTTP/2 default applies");
     }

@@ -52,6 +52,20 @@ final class TestPki {
     }
 
     /**
+     * After {@link #create}: proxy-client.pem/-key.pem and proxy-server.pem/-key.pem signed by the same CA, without a
+     * Common Name, as etcd's grpc-proxy requires of its certificates (TLSInfo.EmptyCN).
+     */
+    static void createWithoutCommonName(Path pki) throws Exception {
+        for (String who : List.of("client", "server")) {
+            openssl(pki, "genrsa", "-traditional", "-out", "proxy-" + who + "-key.pem", "2048");
+            openssl(pki, "req", "-new", "-key", "proxy-" + who + "-key.pem", "-out", "proxy-" + who + ".csr",
+                    "-subj", "/O=cairn-test");
+            openssl(pki, "x509", "-req", "-in", "proxy-" + who + ".csr", "-CA", "ca.pem", "-CAkey", "ca-key.pem",
+                    "-CAcreateserial", "-out", "proxy-" + who + ".pem", "-days", "30", "-extfile", "server.ext");
+        }
+    }
+
+    /**
      * A TLS 1.2 handshake with {@code 127.0.0.1:port} (1.2, so a refused client certificate fails the handshake
      * itself rather than the first read): trusting {@code caPem}'s CA, or anything when null; presenting
      * {@code clientP12}'s certificate when not null. Returns the server's certificate; throws if refused.
