@@ -13,7 +13,7 @@
 #   --only SYS     run one system only (no ratios); for profiling
 #   --scenarios L  comma-separated subset of the scenario names below
 #   --no-warmup    skip the warm-up (e.g. to read one scenario's batching counters from the member logs)
-# Each system gets the same unmeasured warm-up (puts and serializable ranges) before its scenarios.
+# Each system gets the same unmeasured warm-up (every workload below, about a minute) before its scenarios.
 # Environment: CAIRN_JAVA_OPTS is passed to the Cairn members (bin/cairn); ETCD_BIN (default /usr/bin/etcd).
 # Build first: mvn -q -B -DskipTests package
 set -euo pipefail
@@ -70,6 +70,15 @@ scenario_defs=(
   "watch-100w|p99_ms|--conns 10 watch-latency --streams 10 --watchers-per-stream 10 --total $((50 * scale)) --rate 100"
   "txn-put-100c|rps|--target-leader --conns 10 --clients 100 txn-put --total $((1000 * scale)) --val-size 256 --key-space-size 100000"
   "lease-keepalive-100c|rps|--conns 10 --clients 100 lease-keepalive --total $((2000 * scale))"
+)
+# The warm-up (bench arguments, endpoints added), before each system's scenarios in every round.
+warmup_defs=(
+  "--target-leader --conns 10 --clients 100 put --total $((3000 * scale)) --val-size 256 --key-space-size 100000"
+  "--conns 10 --clients 100 range bench-range-key --consistency s --total $((8000 * scale))"
+  "--conns 10 --clients 100 range bench-range-key --consistency l --total $((2000 * scale))"
+  "--target-leader --conns 10 --clients 100 txn-put --total $((500 * scale)) --val-size 256 --key-space-size 100000"
+  "--conns 10 --clients 100 lease-keepalive --total $((1000 * scale))"
+  "--conns 10 watch-latency --streams 10 --watchers-per-stream 10 --total $((10 * scale)) --rate 100"
 )
 selected=()
 for def in "${scenario_defs[@]}"; do
@@ -146,13 +155,15 @@ for round in $(seq 1 "$rounds"); do
     echo "== round $round: $system" >&2
     start_cluster "$system" "$dir"
     ETCDCTL_API=3 etcdctl --endpoints="$endpoints" put bench-range-key "$value256" >/dev/null
-    # Warm-up, the same for both systems and not measured: a JVM member compiles its hot paths in the first
-    # seconds of load, and a fresh Go member fills its caches; the scenarios measure steady state.
+    # Warm-up, the same for both systems and not measured, so that the scenarios measure steady state: a JVM
+    # member keeps compiling its hot paths long after its first requests (on 2 shared cores C2 still took a
+    # fifth of the leader's CPU after 80k puts; serializable ranges rose from 2k to 9k req/s over the first
+    # 200k requests), and a fresh Go member fills its caches. Every workload the scenarios use is warmed.
     if [ "$warmup" = 1 ]; then
-      "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 put --total $((500 * scale)) \
-        --val-size 256 --key-space-size 100000 > "$dir/warmup.txt" 2>&1 || true
-      "$bench" bench --no-progress --endpoints "$endpoints" --conns 10 --clients 100 range bench-range-key \
-        --consistency s --total $((500 * scale)) >> "$dir/warmup.txt" 2>&1 || true
+      for w in "${warmup_defs[@]}"; do
+        # shellcheck disable=SC2086 # w is a list of arguments, split on purpose
+        "$bench" bench --no-progress --endpoints "$endpoints" $w >> "$dir/warmup.txt" 2>&1 || true
+      done
     fi
     for def in "${selected[@]}"; do
       IFS='|' read -r name metric args <<< "$def"

@@ -11,6 +11,7 @@ import akka.http.javadsl.model.HttpResponse;
 import akka.japi.function.Function;
 import io.cairn.api.etcdserverpb.AuthHandlerFactory;
 import io.cairn.api.etcdserverpb.ClusterHandlerFactory;
+import io.cairn.api.etcdserverpb.KV;
 import io.cairn.api.etcdserverpb.KVHandlerFactory;
 import io.cairn.api.etcdserverpb.LeaseHandlerFactory;
 import io.cairn.api.etcdserverpb.MaintenanceHandlerFactory;
@@ -23,6 +24,7 @@ import io.cairn.member.MemberApi;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -49,10 +51,18 @@ public final class GrpcServer {
   static Function<HttpRequest, CompletionStage<HttpResponse>> handler(MemberApi member, ActorSystem<?> system) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     var errors = GrpcErrors.exceptionHandler();
+    long maxMessageBytes = RequestChecks.maxReceiveMessageBytes(member.limits());
+    KvService kv = new KvService(member, blocking);
+    StrictUnaryCalls strictCalls = new StrictUnaryCalls(maxMessageBytes, errors, system)
+        .add(KV.name, "Range", KV.Serializers.RangeRequestSerializer, kv::range, KV.Serializers.RangeResponseSerializer)
+        .add(KV.name, "Put", KV.Serializers.PutRequestSerializer, kv::put, KV.Serializers.PutResponseSerializer)
+        .add(KV.name, "DeleteRange", KV.Serializers.DeleteRangeRequestSerializer, kv::deleteRange,
+            KV.Serializers.DeleteRangeResponseSerializer)
+        .add(KV.name, "Txn", KV.Serializers.TxnRequestSerializer, kv::txn, KV.Serializers.TxnResponseSerializer);
     @SuppressWarnings("unchecked")
     Function<HttpRequest, CompletionStage<HttpResponse>> grpc =
         ServiceHandler.concatOrNotFound(
-            KVHandlerFactory.create(new KvService(member, blocking), errors, system),
+            KVHandlerFactory.create(kv, errors, system),
             WatchHandlerFactory.create(new WatchService(member, system), errors, system),
             LeaseHandlerFactory.create(new LeaseService(member, system), errors, system),
             ClusterHandlerFactory.create(new ClusterService(member), errors, system),
@@ -60,9 +70,12 @@ public final class GrpcServer {
             AuthHandlerFactory.create(new AuthService(member), errors, system),
             LockHandlerFactory.create(new LockService(member, system), errors, system),
             ElectionHandlerFactory.create(new ElectionService(member, system), errors, system));
-    long maxMessageBytes = RequestChecks.maxReceiveMessageBytes(member.limits());
     return request -> {
       if (HttpEndpoints.isGrpc(request)) {
+        Optional<CompletionStage<HttpResponse>> strict = strictCalls.handle(request);
+        if (strict.isPresent()) {
+          return strict.get();
+        }
         // Per-message bound instead of a per-request one: Watch and LeaseKeepAlive requests live for hours.
         return grpc.apply(
             request.withEntity(

@@ -41,6 +41,12 @@ public final class KvService implements KV {
     return GrpcErrors.call(
         () -> {
           RequestChecks.checkRange(in);
+          if (in.getSerializable() && in.getRangeEnd().isEmpty()) {
+            // One key, no waiting: read on the calling thread (the HTTP/2 connection's), which then answers at
+            // once instead of handing the request to the read executor and the answer back. One key's read is
+            // bounded (one index lookup and one value of at most --max-request-bytes); ranges go to the executor.
+            return CompletableFuture.completedFuture(read(in));
+          }
           CompletionStage<Void> readable =
               in.getSerializable() ? CompletableFuture.completedFuture(null) : member.linearizableRead();
           return readable.thenApplyAsync(ignored -> read(in), readExecutor);
