@@ -15,9 +15,16 @@ import io.grpc.Status;
  * left the client (still uploading, its flow-control window exhausted) waiting for an answer.
  */
 final class FrameSizeGuard {
-  private static final int HEADER_BYTES = 5;
+  /** A gRPC frame's header: a compression flag and the message's 32-bit big-endian length. */
+  static final int HEADER_BYTES = 5;
 
   private FrameSizeGuard() {}
+
+  /** The message length a frame header announces ({@code header}: at least its 5 bytes). */
+  static long messageLength(ByteString header) {
+    return ((header.apply(1) & 0xFFL) << 24) | ((header.apply(2) & 0xFFL) << 16) | ((header.apply(3) & 0xFFL) << 8)
+        | (header.apply(4) & 0xFFL);
+  }
 
   /** A new guard for each request: it keeps the state of that request's framing. */
   static Flow<ByteString, ByteString, NotUsed> flow(long maxMessageBytes) {
@@ -69,8 +76,7 @@ final class FrameSizeGuard {
         header[headerFilled++] = bytes.apply(i++);
         if (headerFilled == HEADER_BYTES) {
           headerFilled = 0;
-          long length =
-              ((header[1] & 0xFFL) << 24) | ((header[2] & 0xFFL) << 16) | ((header[3] & 0xFFL) << 8) | (header[4] & 0xFFL);
+          long length = messageLength(ByteString.fromArrayUnsafe(header));
           if (length > maxMessageBytes) {
             refusal = new GrpcServiceException(
                 Status.RESOURCE_EXHAUSTED.withDescription(

@@ -16,14 +16,14 @@ import java.util.concurrent.TimeUnit;
  * The plain HTTP endpoints etcd 3.4 serves on its client port beside gRPC (etcdhttp/base.go, metrics.go):
  * GET /version and GET /health.
  */
-final class HttpEndpoints {
+public final class HttpEndpoints {
   static final String VERSION_JSON = "{\"etcdserver\":\"3.4.23\",\"etcdcluster\":\"3.4.0\"}";
   /** etcd's health check gives its linearizable read (a QGET) one second. */
   private static final Duration HEALTH_READ_TIMEOUT = Duration.ofSeconds(1);
 
   private HttpEndpoints() {}
 
-  static boolean isGrpc(HttpRequest request) {
+  public static boolean isGrpc(HttpRequest request) {
     return request.entity().getContentType().mediaType().toString().startsWith("application/grpc");
   }
 

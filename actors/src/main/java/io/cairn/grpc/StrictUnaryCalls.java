@@ -28,8 +28,6 @@ import java.util.function.Function;
  * {@link FrameSizeGuard} bounds it.
  */
 final class StrictUnaryCalls {
-  private static final int FRAME_HEADER_BYTES = 5;
-
   private record Method<I, O>(ProtobufSerializer<I> in, Function<I, CompletionStage<O>> call, ProtobufSerializer<O> out) {}
 
   private final Map<String, Method<?, ?>> methodsByPath = new HashMap<>();
@@ -85,11 +83,10 @@ final class StrictUnaryCalls {
 
   /** Exactly one frame: a 5-byte header (flag, 32-bit length) and that many bytes, no more than the limit. */
   private boolean isOneFrameWithinLimit(ByteString data) {
-    if (data.size() < FRAME_HEADER_BYTES) {
+    if (data.size() < FrameSizeGuard.HEADER_BYTES) {
       return false;
     }
-    long length = ((data.apply(1) & 0xFFL) << 24) | ((data.apply(2) & 0xFFL) << 16)
-        | ((data.apply(3) & 0xFFL) << 8) | (data.apply(4) & 0xFFL);
-    return length <= maxMessageBytes && data.size() == FRAME_HEADER_BYTES + length;
+    long length = FrameSizeGuard.messageLength(data);
+    return length <= maxMessageBytes && data.size() == FrameSizeGuard.HEADER_BYTES + length;
   }
 }

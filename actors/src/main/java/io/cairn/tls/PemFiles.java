@@ -2,6 +2,7 @@ package io.cairn.tls;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +16,10 @@ import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
@@ -42,9 +44,14 @@ public final class PemFiles {
   public static SSLContext context(Path certFile, Path keyFile, Path trustedCaFile, boolean trustAny)
       throws IOException, GeneralSecurityException {
     SSLContext context = SSLContext.getInstance("TLS");
-    TrustManager[] trust = trustAny ? new TrustManager[] {TrustAny.INSTANCE} : trustManagers(trustedCaFile);
-    context.init(keyManagers(certFile, keyFile), trust, null);
+    context.init(keyManagers(certFile, keyFile), trustManagers(trustedCaFile, trustAny), null);
     return context;
+  }
+
+  /** Trusting any certificate when {@code trustAny}, else as {@link #trustManagers(Path)}. */
+  public static TrustManager[] trustManagers(Path trustedCaFile, boolean trustAny)
+      throws IOException, GeneralSecurityException {
+    return trustAny ? new TrustManager[] {TrustAny.INSTANCE} : trustManagers(trustedCaFile);
   }
 
   public static KeyManager[] keyManagers(Path certFile, Path keyFile) throws IOException, GeneralSecurityException {
@@ -106,9 +113,25 @@ public final class PemFiles {
     return certificates;
   }
 
-  /** etcd's InsecureSkipVerify for auto TLS peers: every member's certificate is self-signed by itself. */
-  private enum TrustAny implements X509TrustManager {
-    INSTANCE;
+  /**
+   * etcd's InsecureSkipVerify (auto TLS peers, whose certificates are each self-signed; the gRPC proxy's
+   * --insecure-skip-tls-verify). An X509ExtendedTrustManager, so that the JDK does not wrap it with its own host name
+   * check when the engine asks for endpoint identification: skipping verification skips that too, as in Go.
+   */
+  private static final class TrustAny extends X509ExtendedTrustManager {
+    static final TrustAny INSTANCE = new TrustAny();
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
 
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType) {}

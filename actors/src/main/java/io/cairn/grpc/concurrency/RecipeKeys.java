@@ -1,6 +1,7 @@
 package io.cairn.grpc.concurrency;
 
 import com.google.protobuf.ByteString;
+import io.cairn.grpc.KeyRanges;
 import io.cairn.api.etcdserverpb.Compare;
 import io.cairn.api.etcdserverpb.DeleteRangeRequest;
 import io.cairn.api.etcdserverpb.PutRequest;
@@ -24,18 +25,6 @@ final class RecipeKeys {
     return prefix.concat(ByteString.copyFromUtf8(hex));
   }
 
-  /** clientv3.GetPrefixRangeEnd: the prefix with its last byte below 0xff incremented; "\0" if none. */
-  static ByteString prefixEnd(ByteString prefix) {
-    byte[] end = prefix.toByteArray();
-    for (int i = end.length - 1; i >= 0; i--) {
-      if ((end[i] & 0xff) < 0xff) {
-        end[i]++;
-        return ByteString.copyFrom(end, 0, i + 1);
-      }
-    }
-    return ByteString.copyFrom(new byte[] {0});
-  }
-
   static RangeRequest get(ByteString key) {
     return RangeRequest.newBuilder().setKey(key).build();
   }
@@ -44,7 +33,7 @@ final class RecipeKeys {
   static RangeRequest firstCreate(ByteString prefix) {
     return RangeRequest.newBuilder()
         .setKey(prefix)
-        .setRangeEnd(prefixEnd(prefix))
+        .setRangeEnd(KeyRanges.prefixEnd(prefix))
         .setSortTarget(RangeRequest.SortTarget.CREATE)
         .setSortOrder(RangeRequest.SortOrder.ASCEND)
         .setLimit(1)
@@ -55,7 +44,7 @@ final class RecipeKeys {
   static RangeRequest lastCreateUpTo(ByteString prefix, long maxCreateRevision) {
     return RangeRequest.newBuilder()
         .setKey(prefix)
-        .setRangeEnd(prefixEnd(prefix))
+        .setRangeEnd(KeyRanges.prefixEnd(prefix))
         .setSortTarget(RangeRequest.SortTarget.CREATE)
         .setSortOrder(RangeRequest.SortOrder.DESCEND)
         .setMaxCreateRevision(maxCreateRevision)

@@ -4,6 +4,7 @@ import akka.NotUsed;
 import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import com.google.protobuf.ByteString;
+import io.cairn.grpc.KeyRanges;
 import io.cairn.api.etcdserverpb.TxnRequest;
 import io.cairn.api.mvccpb.Event;
 import io.cairn.api.mvccpb.KeyValue;
@@ -167,7 +168,7 @@ public final class ServerElection {
 
   /** election.go: "wait for first key put on prefix"; deletes are skipped. */
   private Source<LeaderResponse, NotUsed> firstPut(ByteString prefix, long fromRevision) {
-    return kv.events(prefix, RecipeKeys.prefixEnd(prefix), fromRevision)
+    return kv.events(prefix, KeyRanges.prefixEnd(prefix), fromRevision)
         .filter(ev -> ev.getType() == Event.EventType.PUT)
         .take(1)
         .map(ev -> changed(ev.getKv()));

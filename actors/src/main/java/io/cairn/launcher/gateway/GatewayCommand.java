@@ -3,6 +3,8 @@ package io.cairn.launcher.gateway;
 import akka.actor.ActorSystem;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import io.cairn.launcher.Foreground;
+import io.cairn.launcher.config.GoNet;
 import io.cairn.launcher.config.ZapLines;
 import io.cairn.member.GoDuration;
 import io.cairn.member.cluster.SrvDiscovery;
@@ -12,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -116,29 +117,14 @@ public final class GatewayCommand {
     try {
       new TcpProxy(system, endpoints, retryDelay, log).bind(listen.dialHost(), listen.dialPort()).toCompletableFuture().join();
     } catch (CompletionException e) {
-      err.println("listen tcp " + start.listenAddr + ": bind: " + bindReason(e.getCause()));
+      err.println("listen tcp " + start.listenAddr + ": bind: " + GoNet.bindFailure(e.getCause()));
       system.terminate();
       return EXIT_ERROR;
     }
     log.info("tcpproxy/userspace.go:90", "ready to proxy client requests", "endpoints",
         endpoints.stream().map(TcpProxy.Endpoint::address).toList());
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      system.terminate();
-      stopped.countDown();
-    }, "gateway-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    Foreground.runUntilSignalled("gateway", system::terminate);
     return 0;
-  }
-
-  private static String bindReason(Throwable cause) {
-    String text = String.valueOf(cause);
-    return text.contains("in use") || text.contains("Address already") ? "address already in use"
-        : text.contains("assign") ? "cannot assign requested address" : String.valueOf(cause.getMessage());
   }
 
   /** etcd's stripSchema: "http://host:port" and "host:port" both mean host:port (the gateway never speaks TLS). */
@@ -154,16 +140,8 @@ public final class GatewayCommand {
 
   /** host:port (Go's net.SplitHostPort; an empty host is every interface). */
   static TcpProxy.Endpoint parseEndpoint(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException("missing port in address " + hostPort);
-    }
-    String host = hostPort.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    return new TcpProxy.Endpoint(hostPort, host.isEmpty() ? "0.0.0.0" : host,
-        Integer.parseInt(hostPort.substring(colon + 1)));
+    GoNet.HostPort split = GoNet.splitHostPort(hostPort);
+    return new TcpProxy.Endpoint(hostPort, split.host(), split.port());
   }
 
   private static final String USAGE = String.join("\n",

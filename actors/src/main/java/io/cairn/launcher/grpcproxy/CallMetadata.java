@@ -15,22 +15,24 @@ final class CallMetadata {
   private CallMetadata() {}
 
   static <I, O> SingleResponseRequestBuilder<I, O> forward(SingleResponseRequestBuilder<I, O> call, Metadata md) {
-    SingleResponseRequestBuilder<I, O> out = call;
-    for (String key : FORWARDED_KEYS) {
-      var value = md.getText(key);
-      if (value.isPresent()) {
-        out = out.addHeader(key, value.get());
-      }
-    }
-    return out;
+    return withHeaders(call, md, SingleResponseRequestBuilder::addHeader);
   }
 
   static <I, O> StreamResponseRequestBuilder<I, O> forward(StreamResponseRequestBuilder<I, O> call, Metadata md) {
-    StreamResponseRequestBuilder<I, O> out = call;
+    return withHeaders(call, md, StreamResponseRequestBuilder::addHeader);
+  }
+
+  /** Akka gRPC's unary and streaming request builders share addHeader but no type that declares it. */
+  private interface AddHeader<B> {
+    B add(B builder, String key, String value);
+  }
+
+  private static <B> B withHeaders(B call, Metadata md, AddHeader<B> addHeader) {
+    B out = call;
     for (String key : FORWARDED_KEYS) {
       var value = md.getText(key);
       if (value.isPresent()) {
-        out = out.addHeader(key, value.get());
+        out = addHeader.add(out, key, value.get());
       }
     }
     return out;

@@ -17,6 +17,7 @@ import io.cairn.api.etcdserverpb.MemberRemoveResponse;
 import io.cairn.api.etcdserverpb.MemberUpdateRequest;
 import io.cairn.api.etcdserverpb.MemberUpdateResponse;
 import io.cairn.api.etcdserverpb.RangeRequest;
+import io.cairn.grpc.KeyRanges;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -55,7 +56,7 @@ final class ClusterProxy implements ClusterPowerApi {
       return CompletableFuture.completedFuture(self);
     }
     ByteString key = ns.key(ByteString.copyFromUtf8(resolverPrefix + "/"));
-    RangeRequest registered = RangeRequest.newBuilder().setKey(key).setRangeEnd(prefixEnd(key)).build();
+    RangeRequest registered = RangeRequest.newBuilder().setKey(key).setRangeEnd(KeyRanges.prefixEnd(key)).build();
     return kv.range().invoke(registered).thenApply(r -> {
       MemberListResponse.Builder list = MemberListResponse.newBuilder();
       r.getKvsList().stream()
@@ -64,18 +65,6 @@ final class ClusterProxy implements ClusterPowerApi {
           .forEach(e -> list.addMembers(Member.newBuilder().setName(e.name()).addClientURLs(e.addr())));
       return list.getMembersCount() > 0 ? list.build() : self;
     });
-  }
-
-  /** clientv3.GetPrefixRangeEnd. */
-  static ByteString prefixEnd(ByteString prefix) {
-    byte[] end = prefix.toByteArray();
-    for (int i = end.length - 1; i >= 0; i--) {
-      if (end[i] != (byte) 0xff) {
-        end[i]++;
-        return ByteString.copyFrom(end, 0, i + 1);
-      }
-    }
-    return ByteString.copyFrom(new byte[] {0});
   }
 
   @Override

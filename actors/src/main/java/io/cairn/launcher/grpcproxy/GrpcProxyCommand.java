@@ -7,20 +7,20 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
 import io.cairn.grpc.TlsContexts;
 import io.cairn.launcher.CairnConfig;
+import io.cairn.launcher.Foreground;
+import io.cairn.launcher.config.GoNet;
 import io.cairn.launcher.config.ZapLines;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.Arrays;
-
 import java.util.Map;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.io.IOException;
-import java.security.GeneralSecurityException;
 import picocli.CommandLine;
 
 /**
@@ -133,7 +133,7 @@ public final class GrpcProxyCommand {
         log.info("etcdmain/grpc_proxy.go:481", "gRPC proxy listening for metrics", "address", flags.metricsAddr);
       }
     } catch (CompletionException e) {
-      err.println("listen tcp " + flags.listenAddr + ": bind: " + bindReason(e.getCause()));
+      err.println("listen tcp " + flags.listenAddr + ": bind: " + GoNet.bindFailure(e.getCause()));
       system.terminate();
       return EXIT_ERROR;
     }
@@ -151,9 +151,9 @@ public final class GrpcProxyCommand {
     return 0;
   }
 
+  /** Until SIGTERM/SIGINT; then the registration's lease is revoked (bounded) and the proxy stops. */
   private static void awaitShutdown(Registration registration, ActorSystem<?> system) {
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    Foreground.runUntilSignalled("grpc-proxy", () -> {
       if (registration != null) {
         try {
           registration.stop().toCompletableFuture().get(2, TimeUnit.SECONDS);
@@ -162,13 +162,7 @@ public final class GrpcProxyCommand {
         }
       }
       system.terminate();
-      stopped.countDown();
-    }, "grpc-proxy-shutdown"));
-    try {
-      stopped.await();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 
   private static MemberTls loadMemberTls(StartFlags flags) {
@@ -204,11 +198,4 @@ public final class GrpcProxyCommand {
       }
     }
   }
-
-  private static String bindReason(Throwable cause) {
-    String text = String.valueOf(cause);
-    return text.contains("in use") || text.contains("Address already") ? "address already in use"
-        : text.contains("assign") ? "cannot assign requested address" : String.valueOf(cause.getMessage());
-  }
-
 }

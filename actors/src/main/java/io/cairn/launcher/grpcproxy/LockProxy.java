@@ -24,14 +24,14 @@ final class LockProxy implements LockPowerApi {
 
   @Override
   public CompletionStage<LockResponse> lock(LockRequest in, Metadata md) {
-    LockRequest prefixed = ns.isEmpty() ? in : in.toBuilder().setName(ns.key(in.getName())).build();
+    LockRequest prefixed = in.toBuilder().setName(ns.key(in.getName())).build();
     return CallMetadata.forward(client.lock(), md).invoke(prefixed)
-        .thenApply(r -> ns.isEmpty() ? r : r.toBuilder().setKey(ns.strip(r.getKey())).build());
+        .thenApply(r -> r.toBuilder().setKey(ns.strip(r.getKey())).build());
   }
 
   @Override
   public CompletionStage<UnlockResponse> unlock(UnlockRequest in, Metadata md) {
-    UnlockRequest prefixed = ns.isEmpty() ? in : in.toBuilder().setKey(ns.key(in.getKey())).build();
+    UnlockRequest prefixed = in.toBuilder().setKey(ns.key(in.getKey())).build();
     return CallMetadata.forward(client.unlock(), md).invoke(prefixed);
   }
 }

@@ -52,11 +52,11 @@ final class MemberClients {
     GrpcClientSettings settings = GrpcClientSettings
         .connectToServiceAt(first.host(), first.port(), system)
         .withLoadBalancingPolicy("round_robin")
-        .withOverrideAuthority(endpoints.endpoints().get(0).host())
+        .withOverrideAuthority(first.host())
         // a proxy keeps dialling dead members for as long as it runs (Akka gRPC gives up after 20 by default)
         .withConnectionAttempts(-1)
         .withChannelBuilderOverrides(builder -> {
-          builder.nameResolverFactory(resolver).defaultLoadBalancingPolicy("round_robin");
+          builder.nameResolverFactory(resolver);
           if (netty != null) {
             builder.sslContext(netty);
           }

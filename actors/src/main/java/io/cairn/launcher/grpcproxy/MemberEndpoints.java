@@ -1,5 +1,6 @@
 package io.cairn.launcher.grpcproxy;
 
+import io.cairn.launcher.config.GoNet;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,16 +50,8 @@ record MemberEndpoints(List<Endpoint> endpoints, boolean tls) {
 
   /** Go's net.SplitHostPort. */
   static Endpoint hostPort(String hostPort) {
-    int colon = hostPort.lastIndexOf(':');
-    if (colon < 0) {
-      throw new IllegalArgumentException("address " + hostPort + ": missing port in address");
-    }
-    String host = hostPort.substring(0, colon).replaceAll("^\\[|\\]$", "");
-    try {
-      return new Endpoint(host.isEmpty() ? "0.0.0.0" : host, Integer.parseInt(hostPort.substring(colon + 1)));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("address " + hostPort + ": invalid port", e);
-    }
+    GoNet.HostPort split = GoNet.splitHostPort(hostPort);
+    return new Endpoint(split.host(), split.port());
   }
 
   List<String> urls() {

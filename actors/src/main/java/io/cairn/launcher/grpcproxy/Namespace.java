@@ -159,7 +159,7 @@ final class Namespace {
     };
   }
 
-  // --- Watch (namespace/watch.go: the watched interval is prefixed, events' kv and prev_kv are not)
+  // --- Watch (namespace/watch.go: the watched interval gets the prefix; events' kv and prev_kv lose it)
 
   WatchRequest in(WatchRequest r) {
     if (isEmpty() || !r.hasCreateRequest()) {

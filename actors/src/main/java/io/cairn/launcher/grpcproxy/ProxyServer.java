@@ -17,6 +17,7 @@ import io.cairn.api.etcdserverpb.WatchPowerApiHandlerFactory;
 import io.cairn.api.v3electionpb.ElectionPowerApiHandlerFactory;
 import io.cairn.api.v3lockpb.LockPowerApiHandlerFactory;
 import io.cairn.grpc.GrpcErrors;
+import io.cairn.grpc.HttpEndpoints;
 import io.cairn.grpc.h2.H2cFrontDoor;
 import java.util.concurrent.CompletionStage;
 
@@ -41,11 +42,7 @@ final class ProxyServer {
         AuthPowerApiHandlerFactory.create(new AuthProxy(members.auth), errors, system),
         LockPowerApiHandlerFactory.create(new LockProxy(members.lock, ns), errors, system),
         ElectionPowerApiHandlerFactory.create(new ElectionProxy(members.election, ns), errors, system));
-    return request -> isGrpc(request) ? grpc.apply(request) : http.answer(request);
-  }
-
-  static boolean isGrpc(HttpRequest request) {
-    return request.entity().getContentType().mediaType().toString().startsWith("application/grpc");
+    return request -> HttpEndpoints.isGrpc(request) ? grpc.apply(request) : http.answer(request);
   }
 
   /** {@code tls}: null for h2c. */

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
 import akka.stream.Materializer;
 import com.google.protobuf.ByteString;
+import io.cairn.grpc.KeyRanges;
 import io.cairn.api.v3lockpb.LockResponse;
 import io.cairn.member.EtcdError;
 import io.cairn.member.EtcdException;
@@ -56,9 +57,9 @@ class ServerMutexTest {
     assertEquals("mylock/", prefix.toStringUtf8());
     assertEquals("mylock/694d7b2f3c1a", RecipeKeys.ownKey(prefix, 0x694d7b2f3c1aL).toStringUtf8());
     assertEquals("mylock/-1f", RecipeKeys.ownKey(prefix, -31).toStringUtf8(), "Go's %x of a negative int64");
-    assertEquals("mylock0", RecipeKeys.prefixEnd(prefix).toStringUtf8());
-    assertEquals(ByteString.copyFrom(new byte[] {'a', 2}), RecipeKeys.prefixEnd(ByteString.copyFrom(new byte[] {'a', 1, (byte) 0xff})));
-    assertEquals(ByteString.copyFrom(new byte[] {0}), RecipeKeys.prefixEnd(ByteString.copyFrom(new byte[] {(byte) 0xff})));
+    assertEquals("mylock0", KeyRanges.prefixEnd(prefix).toStringUtf8());
+    assertEquals(ByteString.copyFrom(new byte[] {'a', 2}), KeyRanges.prefixEnd(ByteString.copyFrom(new byte[] {'a', 1, (byte) 0xff})));
+    assertEquals(ByteString.copyFrom(new byte[] {0}), KeyRanges.prefixEnd(ByteString.copyFrom(new byte[] {(byte) 0xff})));
   }
 
   @Test

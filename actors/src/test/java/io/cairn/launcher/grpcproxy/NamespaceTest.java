@@ -44,10 +44,10 @@ class NamespaceTest {
   }
 
   @Test
-  void prefixEndCarriesOverAndAllOnesMeansTheWholeKeyspace() {
-    // etcd increments the last byte that does not overflow and keeps the overflowed (zero) bytes after it
-    assertEquals(ByteString.copyFrom(new byte[] {0x62, 0}),
-        new Namespace("a").rangeEnd(b("\0")).concat(ByteString.copyFrom(new byte[] {0})));
+  void fromKeyMeansUpToTheEndOfThePrefix() {
+    // namespace/util.go prefixInterval: "\0" (every key from key on) ends where the prefix's keys end
+    assertEquals(b("b"), new Namespace("a").rangeEnd(b("\0")));
+    assertEquals(b("my-prefix0"), ns.rangeEnd(b("\0")));
     assertEquals(b("\0"), new Namespace("").rangeEnd(b("\0"))); // no prefix: unchanged
   }
 

@@ -4,17 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.cairn.it.Await;
 import io.cairn.it.Commands;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.cairn.it.cluster.ClusterProcesses;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -45,11 +42,10 @@ class GatewayTest {
         Path gatewayLog = dir.resolve("gateway.log");
         try (ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start()) {
             Files.createDirectories(dir);
-            Process gateway = gateway(kind, dir, gatewayLog, "--endpoints=127.0.0.1:" + deadPort + ",http://127.0.0.1:"
-                    + ports[0], "--listen-addr=127.0.0.1:" + gatewayPort, "--retry-delay=2s");
-            try {
-                awaitLog(gatewayLog, "\"msg\":\"ready to proxy client requests\"");
-                String log = read(gatewayLog);
+            try (ProxyProcess gateway = gateway(kind, dir, gatewayLog, "--endpoints=127.0.0.1:" + deadPort
+                    + ",http://127.0.0.1:" + ports[0], "--listen-addr=127.0.0.1:" + gatewayPort, "--retry-delay=2s")) {
+                gateway.awaitLog("\"msg\":\"ready to proxy client requests\"");
+                String log = gateway.read();
                 assertTrue(log.contains("\"endpoints\":[\"127.0.0.1:" + deadPort + "\",\"127.0.0.1:" + ports[0] + "\"]"),
                         log);
 
@@ -59,10 +55,10 @@ class GatewayTest {
                     assertEquals("OK\n", ctl.run("put", "k" + i, "v" + i).ok().stdout());
                 }
                 assertEquals("k0\nv0\nk1\nv1\nk2\nv2\n", ctl.run("get", "k", "--prefix").ok().stdout());
-                awaitLog(gatewayLog, "\"msg\":\"deactivated endpoint\",\"address\":\"127.0.0.1:" + deadPort + "\"");
-                assertTrue(read(gatewayLog).contains("\"error\":\"dial tcp 127.0.0.1:" + deadPort
-                        + ": connect: connection refused\""), read(gatewayLog));
-                awaitLog(gatewayLog, "\"msg\":\"failed to activate endpoint (stay inactive for another interval)\","
+                gateway.awaitLog("\"msg\":\"deactivated endpoint\",\"address\":\"127.0.0.1:" + deadPort + "\"");
+                assertTrue(gateway.read().contains("\"error\":\"dial tcp 127.0.0.1:" + deadPort
+                        + ": connect: connection refused\""), gateway.read());
+                gateway.awaitLog("\"msg\":\"failed to activate endpoint (stay inactive for another interval)\","
                         + "\"address\":\"127.0.0.1:" + deadPort + "\"");
 
                 // no live endpoint: the client gets its own error within its timeout
@@ -75,8 +71,6 @@ class GatewayTest {
                 assertEquals(1, inUse.exitCode(), inUse.stdout() + inUse.stderr());
                 assertTrue(inUse.stderr().contains("listen tcp 127.0.0.1:" + gatewayPort
                         + ": bind: address already in use"), inUse.stderr());
-            } finally {
-                gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
         }
 
@@ -110,11 +104,10 @@ class GatewayTest {
                 .srv("_etcd-client._tcp", "dead", deadPort).host("dead", "127.0.0.1");
         try (Dnsmasq dns = Dnsmasq.start(dir.resolve("dns"), records);
              ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start()) {
-            Process gateway = gateway(kind, dir, gatewayLog, "--discovery-srv=example.test",
-                    "--discovery-srv-nameserver=" + dns.nameserver(), "--listen-addr=127.0.0.1:" + gatewayPort);
-            try {
-                awaitLog(gatewayLog, "\"msg\":\"ready to proxy client requests\"");
-                String log = read(gatewayLog);
+            try (ProxyProcess gateway = gateway(kind, dir, gatewayLog, "--discovery-srv=example.test",
+                    "--discovery-srv-nameserver=" + dns.nameserver(), "--listen-addr=127.0.0.1:" + gatewayPort)) {
+                gateway.awaitLog("\"msg\":\"ready to proxy client requests\"");
+                String log = gateway.read();
                 assertTrue(log.contains("\"m1.example.test:" + ports[0] + "\""), log);
                 assertTrue(log.contains("\"dead.example.test:" + deadPort + "\""), log);
                 Etcdctl ctl = new Etcdctl("127.0.0.1:" + gatewayPort, dir.resolve("work"));
@@ -122,8 +115,6 @@ class GatewayTest {
                     assertEquals("OK\n", ctl.run("put", "k" + i, "v" + i).ok().stdout());
                 }
                 assertEquals("v2\n", ctl.run("get", "k2", "--print-value-only").ok().stdout());
-            } finally {
-                gateway.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             }
             // no records for the domain: an error and exit 1, not a hang
             Commands.Result none = cli(kind, dir, "--discovery-srv=nowhere.test",
@@ -134,33 +125,13 @@ class GatewayTest {
         }
     }
 
-    private static List<String> command(ServerProcess.Kind kind, String... flags) {
-        List<String> cmd = new ArrayList<>(List.of(
-                kind == ServerProcess.Kind.ETCD ? "/usr/bin/etcd" : Commands.cairn().toString(), "gateway", "start"));
-        cmd.addAll(List.of(flags));
-        return cmd;
-    }
-
-    private static Process gateway(ServerProcess.Kind kind, Path dir, Path log, String... flags) throws IOException {
-        return new ProcessBuilder(command(kind, flags)).directory(dir.toFile())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private static ProxyProcess gateway(ServerProcess.Kind kind, Path dir, Path log, String... flags)
+            throws IOException {
+        return ProxyProcess.start(kind, "gateway", dir, log, List.of(flags));
     }
 
     /** A gateway run expected to exit by itself (an error). */
     private static Commands.Result cli(ServerProcess.Kind kind, Path dir, String... flags) {
-        return Commands.run(dir.resolve("work"), CMD, command(kind, flags));
-    }
-
-    private static void awaitLog(Path log, String text) {
-        Await.await("gateway log line " + text, Duration.ofSeconds(30), () -> read(log).contains(text) ? null
-                : "log so far:\n" + read(log));
-    }
-
-    private static String read(Path log) {
-        try {
-            return Files.exists(log) ? Files.readString(log) : "";
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Commands.run(dir.resolve("work"), CMD, ProxyProcess.command(kind, "gateway", List.of(flags)));
     }
 }

@@ -32,7 +32,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * with client certificates and on the proxy's own listener; /health and /metrics on both addresses.
  */
 class GrpcProxyTest {
-    private static final Duration READY = Duration.ofSeconds(60);
     private static final String COMPACTED = "Error: etcdserver: mvcc: required revision has been compacted\n";
 
     @ParameterizedTest(name = "{0}")
@@ -44,7 +43,7 @@ class GrpcProxyTest {
         int proxyPort = ports[2];
         int metricsPort = ports[3];
         try (ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start();
-             Proxy proxy = Proxy.start(kind, dir, "p1", "--endpoints=127.0.0.1:" + ports[4] + ",127.0.0.1:" + ports[0],
+             ProxyProcess proxy = proxy(kind, dir, "p1", "--endpoints=127.0.0.1:" + ports[4] + ",127.0.0.1:" + ports[0],
                      "--listen-addr=127.0.0.1:" + proxyPort, "--advertise-client-url=127.0.0.1:" + proxyPort,
                      "--metrics-addr=http://127.0.0.1:" + metricsPort)) {
             Etcdctl ctl = new Etcdctl("127.0.0.1:" + proxyPort, dir.resolve("work"));
@@ -103,7 +102,7 @@ class GrpcProxyTest {
         Path dir = ClusterProcesses.freshDirFor(GrpcProxyTest.class, "namespace", kind);
         int[] ports = ServerProcess.freePorts(3);
         try (ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start();
-             Proxy proxy = Proxy.start(kind, dir, "p1", "--endpoints=127.0.0.1:" + ports[0],
+             ProxyProcess proxy = proxy(kind, dir, "p1", "--endpoints=127.0.0.1:" + ports[0],
                      "--listen-addr=127.0.0.1:" + ports[2], "--namespace=my-prefix/")) {
             Etcdctl ctl = new Etcdctl("127.0.0.1:" + ports[2], dir.resolve("work"));
             Etcdctl direct = new Etcdctl(member.endpoint(), dir.resolve("work"));
@@ -139,13 +138,13 @@ class GrpcProxyTest {
         int[] ports = ServerProcess.freePorts(5);
         String endpoints = "--endpoints=127.0.0.1:" + ports[0];
         try (ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start();
-             Proxy a = Proxy.start(kind, dir, "a", endpoints, "--listen-addr=127.0.0.1:" + ports[2],
+             ProxyProcess a = proxy(kind, dir, "a", endpoints, "--listen-addr=127.0.0.1:" + ports[2],
                      "--advertise-client-url=127.0.0.1:" + ports[2], "--resolver-prefix=___grpc_proxy_endpoint",
                      "--resolver-ttl=60");
-             Proxy b = Proxy.start(kind, dir, "b", endpoints, "--listen-addr=127.0.0.1:" + ports[3],
+             ProxyProcess b = proxy(kind, dir, "b", endpoints, "--listen-addr=127.0.0.1:" + ports[3],
                      "--advertise-client-url=127.0.0.1:" + ports[3], "--resolver-prefix=___grpc_proxy_endpoint",
                      "--resolver-ttl=60");
-             Proxy alone = Proxy.start(kind, dir, "alone", endpoints, "--listen-addr=127.0.0.1:" + ports[4],
+             ProxyProcess alone = proxy(kind, dir, "alone", endpoints, "--listen-addr=127.0.0.1:" + ports[4],
                      "--advertise-client-url=127.0.0.1:" + ports[4])) {
             Etcdctl direct = new Etcdctl(member.endpoint(), dir.resolve("work"));
             String host = Commands.run(dir, Duration.ofSeconds(10), List.of("hostname")).stdout().strip();
@@ -194,14 +193,14 @@ class GrpcProxyTest {
                         "--cert-file=" + pki.resolve("server.pem"), "--key-file=" + pki.resolve("server-key.pem"),
                         "--trusted-ca-file=" + ca, "--client-cert-auth")).start();
              // the guide's: plain in front, client certificates towards the member
-             Proxy plain = Proxy.start(kind, dir, "plain", "--endpoints=" + memberUrl,
+             ProxyProcess plain = proxy(kind, dir, "plain", "--endpoints=" + memberUrl,
                      "--listen-addr=127.0.0.1:" + ports[2], "--cert", clientCert, "--key", clientKey,
                      "--cacert=" + ca);
-             Proxy skipVerify = Proxy.start(kind, dir, "skip", "--endpoints=" + memberUrl,
+             ProxyProcess skipVerify = proxy(kind, dir, "skip", "--endpoints=" + memberUrl,
                      "--listen-addr=127.0.0.1:" + ports[3], "--cert", clientCert, "--key", clientKey,
                      "--insecure-skip-tls-verify");
              // TLS on the proxy's own listener too
-             Proxy secure = Proxy.start(kind, dir, "secure", "--endpoints", memberUrl,
+             ProxyProcess secure = proxy(kind, dir, "secure", "--endpoints", memberUrl,
                      "--listen-addr", "127.0.0.1:" + ports[4], "--key", clientKey,
                      "--key-file", pki.resolve("proxy-server-key.pem").toString(), "--cert", clientCert,
                      "--cert-file", pki.resolve("proxy-server.pem").toString(), "--cacert", ca)) {
@@ -217,10 +216,10 @@ class GrpcProxyTest {
             assertEquals("v2\n", direct.run("get", "tls-key", "--print-value-only").ok().stdout());
         }
         // a certificate with a Common Name: refused at start, as etcd refuses it
-        Commands.Result withCn = Commands.run(dir, Duration.ofSeconds(60), List.of(
-                kind == ServerProcess.Kind.ETCD ? "/usr/bin/etcd" : Commands.cairn().toString(), "grpc-proxy", "start",
-                "--endpoints=" + memberUrl, "--listen-addr=127.0.0.1:" + ports[2], "--data-dir=" + dir.resolve("cn"),
-                "--cert=" + pki.resolve("client.pem"), "--key=" + pki.resolve("client-key.pem"), "--cacert=" + ca));
+        Commands.Result withCn = Commands.run(dir, Duration.ofSeconds(60), ProxyProcess.command(kind, "grpc-proxy",
+                List.of("--endpoints=" + memberUrl, "--listen-addr=127.0.0.1:" + ports[2],
+                        "--data-dir=" + dir.resolve("cn"), "--cert=" + pki.resolve("client.pem"),
+                        "--key=" + pki.resolve("client-key.pem"), "--cacert=" + ca)));
         assertEquals(1, withCn.exitCode(), withCn.stdout() + withCn.stderr());
         assertTrue(withCn.stderr().contains("cert has non empty Common Name (etcd-client)"), withCn.stderr());
     }
@@ -257,40 +256,12 @@ class GrpcProxyTest {
         }
     }
 
-    /** A running grpc-proxy, etcd's or Cairn's; closing it stops it with SIGTERM (bounded), then SIGKILL. */
-    private record Proxy(Process process, Path log) implements AutoCloseable {
-        static Proxy start(ServerProcess.Kind kind, Path dir, String name, String... flags) throws IOException {
-            List<String> cmd = new ArrayList<>(List.of(kind == ServerProcess.Kind.ETCD ? "/usr/bin/etcd"
-                    : io.cairn.it.Commands.cairn().toString(), "grpc-proxy", "start",
-                    "--data-dir=" + dir.resolve(name + ".proxy")));
-            cmd.addAll(List.of(flags));
-            Files.createDirectories(dir);
-            Path log = dir.resolve(name + ".log");
-            Proxy proxy = new Proxy(new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(log.toFile()).start(), log);
-            proxy.awaitLog("\"msg\":\"started gRPC proxy\"");
-            return proxy;
-        }
-
-        void awaitLog(String text) {
-            Await.await("proxy log line " + text, READY, () -> read().contains(text) ? null
-                    : "alive=" + process.isAlive() + ", log so far:\n" + read());
-        }
-
-        String read() {
-            try {
-                return Files.exists(log) ? Files.readString(log) : "";
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
+    /** A grpc-proxy of {@code kind} (etcd's or Cairn's) named {@code name}, started and ready. */
+    private static ProxyProcess proxy(ServerProcess.Kind kind, Path dir, String name, String... flags) throws IOException {
+        List<String> all = new ArrayList<>(List.of("--data-dir=" + dir.resolve(name + ".proxy")));
+        all.addAll(List.of(flags));
+        ProxyProcess proxy = ProxyProcess.start(kind, "grpc-proxy", dir, dir.resolve(name + ".log"), all);
+        proxy.awaitLog("\"msg\":\"started gRPC proxy\"");
+        return proxy;
     }
 }
