@@ -29,6 +29,13 @@ public final class TlsContexts {
             SSLEngine engine = context.createSSLEngine();
             engine.setUseClientMode(false);
             engine.setNeedClientAuth(needClientAuth);
+            if (needClientAuth) {
+              // Akka 2.6's TLS stage mishandles a TLS 1.3 handshake that ends with the client's certificate: the
+              // engine reports the handshake finished only after the client's first application data, and a JDK
+              // client's first request then hangs (akka/akka#31419, #29111; fixed only in Akka 2.7+). TLS 1.2
+              // has no such step, and every etcd client speaks it (etcd's own minimum).
+              engine.setEnabledProtocols(new String[] {"TLSv1.2"});
+            }
             return engine;
           });
     } catch (IOException | GeneralSecurityException e) {

@@ -20,14 +20,30 @@ public final class Quota {
     EXCEEDED
   }
 
+  /**
+   * How long a measured backend size is used. etcd's quota reads bolt's size, which moves only when its batch
+   * commits (every 100 ms by default); measuring the LevelDB directory costs a syscall per file, on every write.
+   */
+  static final long SIZE_REFRESH_NANOS = 100_000_000L;
+
   private final LongSupplier dbSizeBytes;
   private final long quotaBytes;
   private final AlarmState alarms;
+  private final LongSupplier nanoTime;
+  /** The last measured size and when it was measured; racing refreshes only measure twice. */
+  private volatile long cachedSizeBytes;
+  private volatile long measuredAtNanos;
+  private volatile boolean measured;
 
   public Quota(LongSupplier dbSizeBytes, long quotaBytes, AlarmState alarms) {
+    this(dbSizeBytes, quotaBytes, alarms, System::nanoTime);
+  }
+
+  Quota(LongSupplier dbSizeBytes, long quotaBytes, AlarmState alarms, LongSupplier nanoTime) {
     this.dbSizeBytes = dbSizeBytes;
     this.quotaBytes = quotaBytes;
     this.alarms = alarms;
+    this.nanoTime = nanoTime;
   }
 
   public Verdict check(InternalRaftRequest request) {
@@ -38,7 +54,17 @@ public final class Quota {
     if (alarms.isActive(AlarmType.NOSPACE)) {
       return Verdict.ALARM_ACTIVE;
     }
-    return dbSizeBytes.getAsLong() + cost < quotaBytes ? Verdict.OK : Verdict.EXCEEDED;
+    return sizeBytes() + cost < quotaBytes ? Verdict.OK : Verdict.EXCEEDED;
+  }
+
+  private long sizeBytes() {
+    long now = nanoTime.getAsLong();
+    if (!measured || now - measuredAtNanos >= SIZE_REFRESH_NANOS) {
+      cachedSizeBytes = dbSizeBytes.getAsLong();
+      measuredAtNanos = now;
+      measured = true;
+    }
+    return cachedSizeBytes;
   }
 
   static long cost(InternalRaftRequest r) {

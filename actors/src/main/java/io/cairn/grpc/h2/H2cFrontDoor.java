@@ -2,46 +2,57 @@ package io.cairn.grpc.h2;
 
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
-import akka.http.javadsl.Http;
+import akka.actor.typed.javadsl.Adapter;
 import akka.http.javadsl.ServerBinding;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.scaladsl.settings.ServerSettings;
 import akka.japi.function.Function;
-import akka.stream.javadsl.Flow;
+import akka.stream.Materializer;
+import akka.stream.scaladsl.Flow;
 import akka.stream.javadsl.Sink;
-import akka.stream.javadsl.Tcp;
+import akka.stream.scaladsl.Tcp;
 import akka.util.ByteString;
-import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import scala.concurrent.Future;
+import scala.concurrent.duration.Duration;
+import scala.concurrent.duration.FiniteDuration;
 import scala.jdk.javaapi.FutureConverters;
 import scala.runtime.BoxedUnit;
 
 /**
  * An h2c listener that fixes scheme-prefixed :authority values before Akka HTTP parses them.
  *
- * <p>Akka HTTP 10.2.10 has no public way to hand it a connection's bytes for HTTP/2 (its server stack is
- * akka.http.impl), so the Akka HTTP server binds an ephemeral loopback port and this listener forwards each accepted
- * connection to it through {@link AuthorityRewriter}; the server-to-client direction is untouched. Costs one loopback
- * hop per connection, and the server sees the proxy's address as the peer (Cairn does not use it).
+ * <p>etcd 3.4 clients send ":authority: http://host:port", which Akka HTTP 10.2.10's HPACK layer refuses. Each
+ * accepted connection's bytes go through {@link AuthorityRewriter} and then straight into Akka HTTP's server layers
+ * ({@link InProcessHttpServer}) in the same stream; the server-to-client direction is untouched.
  */
 public final class H2cFrontDoor {
   private H2cFrontDoor() {}
 
   public static CompletionStage<ServerBinding> bind(
       String host, int port, Function<HttpRequest, CompletionStage<HttpResponse>> handler, ActorSystem<?> system) {
-    return Http.get(system)
-        .newServerAt("127.0.0.1", 0)
-        .bind(handler)
-        .thenCompose(inner -> front(host, port, inner, system));
+    akka.actor.ActorSystem classic = Adapter.toClassic(system);
+    InProcessHttpServer server = new InProcessHttpServer(
+        classic, request -> handler.apply(request).thenApply(response -> (akka.http.scaladsl.model.HttpResponse) response));
+    ServerSettings settings = server.settings();
+    Materializer mat = Materializer.matFromSystem(system);
+    // As Akka HTTP's own listener: no TCP-level idle timeout (the HTTP layers have theirs), and at most
+    // max-connections served at once (accepting waits for one to end).
+    Future<Tcp.ServerBinding> tcp =
+        Tcp.get(classic)
+            .bind(host, port, settings.backlog(), settings.socketOptions(), false, Duration.Inf())
+            .asJava()
+            .mapAsyncUnordered(settings.maxConnections(), connection -> server.serve(connection, rewriting(), mat))
+            .to(Sink.ignore())
+            .run(mat);
+    return FutureConverters.asJava(tcp).thenApply(binding -> combined(binding, server));
   }
 
-  /** The client side of each connection: rewritten on the way in, answered by the loopback Akka HTTP server. */
-  public static Flow<ByteString, ByteString, NotUsed> rewriting(InetSocketAddress server, ActorSystem<?> system) {
-    return Flow.of(ByteString.class)
+  /** A connection's incoming bytes with every :authority fixed. */
+  private static Flow<ByteString, ByteString, NotUsed> rewriting() {
+    return akka.stream.javadsl.Flow.of(ByteString.class)
         .statefulMapConcat(
             () -> {
               AuthorityRewriter rewriter = new AuthorityRewriter();
@@ -50,33 +61,15 @@ public final class H2cFrontDoor {
                 return out.isEmpty() ? List.of() : List.of(out);
               };
             })
-        .via(Tcp.get(system).outgoingConnection(server.getHostString(), server.getPort()))
-        .mapMaterializedValue(ignored -> NotUsed.getInstance());
+        .asScala();
   }
 
-  private static CompletionStage<ServerBinding> front(String host, int port, ServerBinding inner, ActorSystem<?> system) {
-    Flow<ByteString, ByteString, NotUsed> perConnection = rewriting(inner.localAddress(), system);
-    CompletionStage<Tcp.ServerBinding> outer =
-        Tcp.get(system)
-            .bind(host, port)
-            .to(Sink.foreach(connection -> connection.handleWith(perConnection, system)))
-            .run(system);
-    return outer
-        .<ServerBinding>thenApply(tcp -> combined(tcp, inner))
-        .exceptionallyCompose(
-            failure -> inner.unbind().thenCompose(done -> CompletableFuture.failedFuture(failure)));
-  }
-
-  /** One binding for the caller: the public address, and unbinding/terminating releases both ports. */
-  private static ServerBinding combined(Tcp.ServerBinding tcp, ServerBinding inner) {
-    scala.Function0<Future<BoxedUnit>> unbind =
-        () -> FutureConverters.asScala(tcp.unbind().thenCompose(done -> inner.unbind()).thenApply(done -> BoxedUnit.UNIT));
-    scala.Function1<scala.concurrent.duration.FiniteDuration, Future<akka.http.scaladsl.Http.HttpTerminated>> terminate =
-        deadline ->
-            FutureConverters.asScala(
-                tcp.unbind()
-                    .thenCompose(done -> inner.terminate(Duration.ofNanos(deadline.toNanos())))
-                    .thenApply(t -> (akka.http.scaladsl.Http.HttpTerminated) t));
+  /** The caller's binding: unbinding stops accepting; terminating also ends the connections, as Akka HTTP's. */
+  private static ServerBinding combined(Tcp.ServerBinding tcp, InProcessHttpServer server) {
+    scala.Function0<Future<BoxedUnit>> unbind = () -> tcp.unbind();
+    scala.Function1<FiniteDuration, Future<akka.http.scaladsl.Http.HttpTerminated>> terminate =
+        deadline -> FutureConverters.asScala(
+            FutureConverters.asJava(tcp.unbind()).thenCompose(done -> server.terminate(deadline)));
     return new ServerBinding(new akka.http.scaladsl.Http.ServerBinding(tcp.localAddress(), unbind, terminate));
   }
 }

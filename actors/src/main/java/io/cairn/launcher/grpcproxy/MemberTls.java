@@ -41,10 +41,6 @@ record MemberTls(String cert, String key, TrustManager[] trust, SSLContext jdk) 
       // Netty takes the key and its chain themselves (its builder has no KeyManager[] form)
       builder.keyManager(PemFiles.privateKey(Path.of(key)),
           PemFiles.certificates(Path.of(cert)).toArray(new X509Certificate[0]));
-      // TLS 1.2 when presenting a client certificate: over TLS 1.3 a JDK client's calls to a Cairn member with
-      // --client-cert-auth (Akka HTTP's TLS stage) hang after the handshake, while TLS 1.2 works, as do Go clients
-      // and etcd members over 1.3. Go's servers (etcd 3.4) accept 1.2.
-      builder.protocols("TLSv1.2");
     }
     if (trust != null) {
       builder.trustManager(trust[0]);

@@ -8,10 +8,20 @@ import io.cairn.it.Commands;
 import io.cairn.it.Etcdctl;
 import io.cairn.it.ServerProcess;
 import io.cairn.it.cluster.ClusterProcesses;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.grpc.netty.GrpcSslContexts;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslProvider;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.security.KeyStore;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -77,6 +87,15 @@ class ClientTlsTest {
             assertTrue(st.stdout().matches("\\{\"hash\":\\d+,\"revision\":2,\"totalKey\":\\d+,\"totalSize\":\\d+}\\n"),
                     st.stdout());
 
+            // a JDK client too (jetcd on grpc-java/Netty with the JDK's TLS, which offers TLS 1.3), with a client
+            // certificate: its calls must be answered, not hang after the handshake
+            try (Client jetcd = jetcdClient(ports[0], pki)) {
+                ByteSequence key = ByteSequence.from("/jetcd/over-tls", StandardCharsets.UTF_8);
+                jetcd.getKVClient().put(key, ByteSequence.from("y", StandardCharsets.UTF_8)).get(20, TimeUnit.SECONDS);
+                assertEquals("y", jetcd.getKVClient().get(key).get(20, TimeUnit.SECONDS)
+                        .getKvs().get(0).getValue().toString(StandardCharsets.UTF_8));
+            }
+
             // refused: no client certificate, a client certificate from another CA, plain http on the TLS port
             String[] caOnly = {"--cacert=" + pki.resolve("ca.pem"), "--dial-timeout=2s", "--command-timeout=3s"};
             assertNotEquals(0, withoutCerts.withGlobalFlags(caOnly).run("get", "foo").exitCode());
@@ -91,4 +110,16 @@ class ClientTlsTest {
         }
     }
 
+    /** jetcd with the CA and the client certificate (client.p12), over the JDK's TLS provider. */
+    private static Client jetcdClient(int port, Path pki) throws Exception {
+        KeyStore keys = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(pki.resolve("client.p12"))) {
+            keys.load(in, TestPki.P12_PASSWORD.toCharArray());
+        }
+        KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keyManagers.init(keys, TestPki.P12_PASSWORD.toCharArray());
+        SslContext tls = GrpcSslContexts.forClient().sslProvider(SslProvider.JDK)
+                .trustManager(pki.resolve("ca.pem").toFile()).keyManager(keyManagers).build();
+        return Client.builder().target("dns:///127.0.0.1:" + port).sslContext(tls).build();
+    }
 }
