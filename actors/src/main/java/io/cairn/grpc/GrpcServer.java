@@ -70,8 +70,9 @@ public final class GrpcServer {
             AuthHandlerFactory.create(new AuthService(member), errors, system),
             LockHandlerFactory.create(new LockService(member, system), errors, system),
             ElectionHandlerFactory.create(new ElectionService(member, system), errors, system));
-    return request -> {
-      if (HttpEndpoints.isGrpc(request)) {
+    return received -> {
+      if (HttpEndpoints.isGrpc(received)) {
+        HttpRequest request = HttpEndpoints.withoutResponseCompression(received);
         Optional<CompletionStage<HttpResponse>> strict = strictCalls.handle(request);
         if (strict.isPresent()) {
           return strict.get();
@@ -83,8 +84,8 @@ public final class GrpcServer {
                     request.entity().getContentType(),
                     request.entity().withoutSizeLimit().getDataBytes().via(FrameSizeGuard.flow(maxMessageBytes)))));
       }
-      var plain = HttpEndpoints.answer(request, member);
-      return plain.isPresent() ? plain.get() : grpc.apply(request);
+      var plain = HttpEndpoints.answer(received, member);
+      return plain.isPresent() ? plain.get() : grpc.apply(received);
     };
   }
 

@@ -27,6 +27,17 @@ public final class HttpEndpoints {
     return request.entity().getContentType().mediaType().toString().startsWith("application/grpc");
   }
 
+  /**
+   * The request as Cairn's gRPC handlers should see it: without grpc-accept-encoding, so responses go out
+   * uncompressed as etcd's do. Akka gRPC 2.1.6 gzips every response to a client that accepts exactly gzip, which
+   * grpc-java (jetcd) always advertises: on a watch with 100 watchers that was compression of every event.
+   */
+  public static HttpRequest withoutResponseCompression(HttpRequest request) {
+    return request.getHeader(ACCEPT_ENCODING).isPresent() ? request.removeHeader(ACCEPT_ENCODING) : request;
+  }
+
+  private static final String ACCEPT_ENCODING = "grpc-accept-encoding";
+
   /** The answer for a non-gRPC request, or empty when it is none of etcd's plain endpoints. */
   static Optional<CompletionStage<HttpResponse>> answer(HttpRequest request, MemberApi member) {
     if (request.method() != HttpMethods.GET) {

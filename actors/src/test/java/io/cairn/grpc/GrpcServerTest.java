@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcClientSettings;
+import akka.http.javadsl.Http;
 import akka.http.javadsl.ServerBinding;
+import akka.http.javadsl.model.ContentTypes;
+import akka.http.javadsl.model.HttpHeader;
+import akka.stream.javadsl.Sink;
+import akka.stream.javadsl.Source;
 import com.google.protobuf.ByteString;
 import com.typesafe.config.ConfigFactory;
 import io.cairn.api.etcdserverpb.AuthClient;
@@ -216,5 +221,27 @@ class GrpcServerTest {
             HttpResponse.BodyHandlers.ofString());
     assertEquals(503, health.statusCode());
     assertEquals("{\"health\":\"false\"}", health.body());
+  }
+
+  @Test
+  void responsesGoOutUncompressedEvenToClientsThatAcceptGzip() throws Exception {
+    // grpc-java (jetcd) always sends grpc-accept-encoding: gzip; etcd answers uncompressed, and so must Cairn.
+    byte[] put = PutRequest.newBuilder().setKey(ByteString.copyFromUtf8("gz")).setValue(ByteString.copyFromUtf8("v")).build().toByteArray();
+    akka.util.ByteString frame = akka.util.ByteString.fromArray(new byte[] {0, 0, 0, 0, (byte) put.length})
+        .concat(akka.util.ByteString.fromArray(put));
+    akka.http.javadsl.model.HttpRequest request = akka.http.javadsl.model.HttpRequest.POST("/etcdserverpb.KV/Put")
+        .addHeader(HttpHeader.parse("grpc-accept-encoding", "gzip"))
+        .addHeader(HttpHeader.parse("te", "trailers"))
+        .withEntity(ContentTypes.parse("application/grpc"), frame);
+    akka.http.javadsl.model.HttpResponse response = await(
+        Source.single(request)
+            .via(Http.get(system).connectionTo("127.0.0.1").toPort(port).http2WithPriorKnowledge())
+            .runWith(Sink.head(), system));
+    akka.util.ByteString body = await(response.entity().toStrict(TIMEOUT.toMillis(), system)).getData();
+    assertFalse(response.getHeader("grpc-encoding").filter(h -> !h.value().equals("identity")).isPresent(),
+        "grpc-encoding " + response.getHeader("grpc-encoding"));
+    assertEquals(0, body.apply(0), "compressed-flag of the response frame");
+    PutResponse decoded = PutResponse.parseFrom(body.drop(5).toArray());
+    assertEquals(FakeMember.MEMBER_ID, decoded.getHeader().getMemberId());
   }
 }

@@ -42,7 +42,8 @@ final class ProxyServer {
         AuthPowerApiHandlerFactory.create(new AuthProxy(members.auth), errors, system),
         LockPowerApiHandlerFactory.create(new LockProxy(members.lock, ns), errors, system),
         ElectionPowerApiHandlerFactory.create(new ElectionProxy(members.election, ns), errors, system));
-    return request -> HttpEndpoints.isGrpc(request) ? grpc.apply(request) : http.answer(request);
+    return request -> HttpEndpoints.isGrpc(request)
+        ? grpc.apply(HttpEndpoints.withoutResponseCompression(request)) : http.answer(request);
   }
 
   /** {@code tls}: null for h2c. */
