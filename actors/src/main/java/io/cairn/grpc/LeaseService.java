@@ -2,7 +2,6 @@ package io.cairn.grpc;
 
 import akka.NotUsed;
 import akka.actor.typed.ActorSystem;
-import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import io.cairn.api.etcdserverpb.InternalRaftRequest;
 import io.cairn.api.etcdserverpb.LeaseGrantRequest;
@@ -17,10 +16,9 @@ import io.cairn.api.etcdserverpb.LeaseStatus;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.cairn.api.etcdserverpb.ResponseHeader;
-import io.cairn.member.EtcdError;
-import io.cairn.member.EtcdException;
 import io.cairn.member.MemberApi;
 import io.cairn.grpc.lease.LeaderForwarding;
+import io.cairn.grpc.lease.PeerLeaseRenewals;
 import io.cairn.member.lease.LeaseTimeToLive;
 import java.time.Duration;
 import java.util.Optional;
@@ -35,9 +33,9 @@ import java.util.concurrent.CompletionStage;
  */
 public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
   private final MemberApi member;
-  private final ActorSystem<?> system;
   private final LeaseGranter granter;
   private final LeaderForwarding toLeader;
+  private final PeerLeaseRenewals renewals;
 
   public LeaseService(MemberApi member, ActorSystem<?> system) {
     this(member, system, LeaderForwarding.DEFAULT_TIMEOUT);
@@ -46,9 +44,9 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
   /** forwardTimeout bounds a request forwarded to the leader, waiting for one included (etcd's ReqTimeout). */
   LeaseService(MemberApi member, ActorSystem<?> system, Duration forwardTimeout) {
     this.member = member;
-    this.system = system;
     this.granter = new LeaseGranter(member);
     this.toLeader = new LeaderForwarding(member, system, forwardTimeout);
+    this.renewals = new PeerLeaseRenewals(system, forwardTimeout);
   }
 
   @Override
@@ -73,7 +71,7 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
    * One response per request, in order; the stream's own backpressure bounds it. etcd v3rpc/lease.go
    * leaseKeepAlive: the header is taken before renewing (so a client never sees a keep-alive succeed at a
    * revision after the lease's revocation) and an unknown lease answers TTL 0, not an error. On a follower
-   * each request is one LeaseKeepAlive round trip to the leader (etcd LeaseRenew → leasehttp.RenewHTTP).
+   * each request is one renewal on the leader over the peers' link (etcd LeaseRenew → leasehttp.RenewHTTP).
    */
   @Override
   public Source<LeaseKeepAliveResponse, NotUsed> leaseKeepAlive(Source<LeaseKeepAliveRequest, NotUsed> in) {
@@ -82,24 +80,11 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
 
   CompletionStage<LeaseKeepAliveResponse> keepAlive(LeaseKeepAliveRequest request) {
     ResponseHeader header = member.header();
-    return toLeader.run(
-        () -> keepAliveOnce(request, header),
-        leader -> leader.leaseKeepAlive(Source.single(request))
-            .runWith(Sink.head(), system)
-            .thenApply(reply -> reply.toBuilder().setHeader(header).setID(request.getID()).build()));
-  }
-
-  private LeaseKeepAliveResponse keepAliveOnce(LeaseKeepAliveRequest request, ResponseHeader header) {
-    long ttlSeconds;
-    try {
-      ttlSeconds = member.lessor().keepAlive(request.getID());
-    } catch (EtcdException e) {
-      if (e.error() != EtcdError.LEASE_NOT_FOUND) {
-        throw e;
-      }
-      ttlSeconds = 0;
-    }
-    return LeaseKeepAliveResponse.newBuilder().setHeader(header).setID(request.getID()).setTTL(ttlSeconds).build();
+    long leaseId = request.getID();
+    return toLeader
+        .runOnLeader(() -> PeerLeaseRenewals.renewOnLeader(member.lessor(), leaseId), leader -> renewals.renew(leader, leaseId))
+        .thenApply(ttlSeconds ->
+            LeaseKeepAliveResponse.newBuilder().setHeader(header).setID(leaseId).setTTL(ttlSeconds).build());
   }
 
   /**

@@ -20,9 +20,12 @@ import io.cairn.api.etcdserverpb.LeaseKeepAliveResponse;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.cairn.grpc.lease.LeaderLeaseClients;
+import io.cairn.grpc.lease.PeerLeaseRenewals;
 import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
 import io.cairn.member.RaftStatus;
+import io.cairn.member.cluster.ClusterSystemConfig;
+import io.cairn.member.cluster.PeerAddress;
 import io.cairn.member.lease.Lessor;
 import io.grpc.Status;
 import java.io.IOException;
@@ -39,8 +42,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A follower's LeaseKeepAlive and LeaseTimeToLive go to the leader (etcd v3_server.go LeaseRenew /
- * LeaseTimeToLive): the leader side is its LeaseService behind a minimal h2c server bound here; the
- * follower is a LeaseService whose member says the other one leads.
+ * LeaseTimeToLive): the leader side is a member ActorSystem of its own, serving its LeaseService behind a
+ * minimal h2c server (time-to-live) and its peer renewals over Artery (keep-alives); the follower is a
+ * LeaseService on another member ActorSystem whose member says the other one leads.
  */
 @Timeout(60)
 class LeaseForwardingTest {
@@ -49,25 +53,44 @@ class LeaseForwardingTest {
   private static final Duration AWAIT = Duration.ofSeconds(10);
   private static final Duration FORWARD_TIMEOUT = Duration.ofMillis(500);
 
+  /** The follower's. */
   private static ActorSystem<Void> system;
+  private static ActorSystem<Void> leaderSystem;
   private static ServerBinding binding;
+  private static int leaderPeerPort;
   private static FakeMember leader;
 
   @BeforeAll
   static void bindLeader() throws Exception {
-    system = ActorSystem.create(Behaviors.empty(), "lease-forwarding-test",
-        ConfigFactory.parseString("akka.http.server.preview.enable-http2 = on").withFallback(ConfigFactory.load()));
+    system = memberSystem();
+    leaderSystem = memberSystem();
     leader = new FakeMember(LEADER, List.of());
     leader.leaderId = LEADER;
-    LeaseService leaderService = new LeaseService(leader, system);
-    var handler = LeaseHandlerFactory.create(leaderService, system);
-    binding = await(Http.get(system).newServerAt("127.0.0.1", 0).bind(handler::apply));
+    LeaseService leaderService = new LeaseService(leader, leaderSystem);
+    var handler = LeaseHandlerFactory.create(leaderService, leaderSystem);
+    binding = await(Http.get(leaderSystem).newServerAt("127.0.0.1", 0).bind(handler::apply));
+    PeerLeaseRenewals.serve(leaderSystem, leader);
+    leaderPeerPort = leaderSystem.address().getPort().get();
+  }
+
+  /** As a member's: named as members are, with the cluster overlay's Artery and serializers, on a free port. */
+  private static ActorSystem<Void> memberSystem() {
+    return ActorSystem.create(Behaviors.empty(), PeerAddress.SYSTEM_NAME,
+        ConfigFactory.parseString("""
+                akka.http.server.preview.enable-http2 = on
+                akka.remote.artery.canonical.hostname = 127.0.0.1
+                akka.remote.artery.canonical.port = 0
+                """)
+            .withFallback(ConfigFactory.parseResources(ClusterSystemConfig.RESOURCE))
+            .withFallback(ConfigFactory.load()));
   }
 
   @AfterAll
   static void stop() {
-    if (system != null) {
-      system.terminate();
+    for (ActorSystem<Void> s : java.util.Arrays.asList(system, leaderSystem)) {
+      if (s != null) {
+        s.terminate();
+      }
     }
   }
 
@@ -106,13 +129,23 @@ class LeaseForwardingTest {
 
   }
 
-  private static ClusterInfo.Member member(long id, int port) {
-    return new ClusterInfo.Member(id, "m" + id, List.of("http://127.0.0.1:" + (port + 1000)),
-        List.of("http://127.0.0.1:" + port), false);
+  private static ClusterInfo.Member member(long id, int clientPort, int peerPort) {
+    return new ClusterInfo.Member(id, "m" + id, List.of("http://127.0.0.1:" + peerPort),
+        List.of("http://127.0.0.1:" + clientPort), false);
   }
 
-  private static FakeMember follower(int leaderPort) {
-    FakeMember follower = new FakeMember(FOLLOWER, List.of(member(LEADER, leaderPort), member(FOLLOWER, 1)));
+  private static ClusterInfo.Member member(long id, int clientPort) {
+    return member(id, clientPort, clientPort + 1000);
+  }
+
+  /** A follower of the leader bound in this test. */
+  private static FakeMember follower() {
+    return follower(binding.localAddress().getPort(), leaderPeerPort);
+  }
+
+  private static FakeMember follower(int leaderClientPort, int leaderPeerPort) {
+    FakeMember follower = new FakeMember(FOLLOWER,
+        List.of(member(LEADER, leaderClientPort, leaderPeerPort), member(FOLLOWER, 1)));
     follower.leaderId = LEADER;
     return follower;
   }
@@ -131,7 +164,7 @@ class LeaseForwardingTest {
   void keepAlivesThroughAFollowerRenewOnTheLeaderAndCarryTheFollowersHeader() throws Exception {
     leader.lessor.granted(10, 30);
     leader.lessor.granted(11, 40);
-    FakeMember follower = follower(binding.localAddress().getPort());
+    FakeMember follower = follower();
 
     List<LeaseKeepAliveResponse> replies = keepAlive(serviceOf(follower), 10, 11, 999, 10);
 
@@ -143,9 +176,22 @@ class LeaseForwardingTest {
   }
 
   @Test
+  void aKeepAliveTheAskedMemberCannotRenewAsLeaderIsRetriedUntilTheTimeout() throws Exception {
+    leader.lessor.granted(12, 30);
+    leader.leaderId = 3; // it lost the leadership the follower still believes it has
+    try {
+      ExecutionException e = assertThrows(ExecutionException.class, () -> keepAlive(serviceOf(follower()), 12));
+      assertEtcdStatus(EtcdError.TIMEOUT, e.getCause());
+    } finally {
+      leader.leaderId = LEADER;
+    }
+    assertEquals(List.of(30L), keepAlive(serviceOf(follower()), 12).stream().map(LeaseKeepAliveResponse::getTTL).toList());
+  }
+
+  @Test
   void timeToLiveThroughAFollowerIsTheLeaders() throws Exception {
     leader.lessor.granted(20, 50);
-    LeaseService service = serviceOf(follower(binding.localAddress().getPort()));
+    LeaseService service = serviceOf(follower());
 
     LeaseTimeToLiveResponse known = await(service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(20).build()));
     assertEquals(50, known.getGrantedTTL());
@@ -158,7 +204,7 @@ class LeaseForwardingTest {
 
   @Test
   void withoutALeaderAFollowerAnswersNoLeaderAfterItsTimeout() {
-    FakeMember follower = follower(binding.localAddress().getPort());
+    FakeMember follower = follower();
     follower.leaderId = 0;
     LeaseService service = serviceOf(follower);
 
@@ -173,7 +219,7 @@ class LeaseForwardingTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    LeaseService service = serviceOf(follower(closedPort));
+    LeaseService service = serviceOf(follower(closedPort, closedPort));
 
     assertStatus(EtcdError.TIMEOUT, service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(20).build()));
     ExecutionException e = assertThrows(ExecutionException.class, () -> keepAlive(service, 10));
@@ -183,7 +229,7 @@ class LeaseForwardingTest {
   @Test
   void aFollowerWaitsForALeaderToBeElected() throws Exception {
     leader.lessor.granted(30, 60);
-    FakeMember follower = follower(binding.localAddress().getPort());
+    FakeMember follower = follower();
     follower.leaderId = 0;
     LeaseService service = new LeaseService(follower, system, AWAIT);
 

@@ -52,11 +52,20 @@ public final class LeaderForwarding {
    * may throw (an etcd error for the client).
    */
   public <T> CompletionStage<T> run(Supplier<T> local, Function<LeaseClient, CompletionStage<T>> remote) {
-    return attempt(local, remote, System.nanoTime() + timeout.toNanos(), false);
+    return attempt(local, leader -> clients.clientFor(leader).map(client -> () -> remote.apply(client)),
+        System.nanoTime() + timeout.toNanos(), false);
   }
 
-  private <T> CompletionStage<T> attempt(Supplier<T> local, Function<LeaseClient, CompletionStage<T>> remote,
-      long deadlineNanos, boolean sawLeader) {
+  /** As {@link #run}, with remote given the leader itself (to reach it over the peers' link). */
+  public <T> CompletionStage<T> runOnLeader(Supplier<T> local, Function<ClusterInfo.Member, CompletionStage<T>> remote) {
+    return attempt(local, leader -> Optional.of(() -> remote.apply(leader)),
+        System.nanoTime() + timeout.toNanos(), false);
+  }
+
+  /** route: the call to the given leader, or empty while it cannot be reached yet (no URL published). */
+  private <T> CompletionStage<T> attempt(Supplier<T> local,
+      Function<ClusterInfo.Member, Optional<Supplier<CompletionStage<T>>>> route, long deadlineNanos,
+      boolean sawLeader) {
     long self = member.cluster().memberId();
     long leaderId = member.raftStatus().leaderId();
     if (leaderId == self) {
@@ -67,12 +76,12 @@ public final class LeaderForwarding {
       }
     }
     long remainingNanos = deadlineNanos - System.nanoTime();
-    Optional<LeaseClient> client = leaderId == 0 ? Optional.empty() : leader(leaderId).flatMap(clients::clientFor);
-    if (client.isEmpty()) {
+    Optional<Supplier<CompletionStage<T>>> remote = leaderId == 0 ? Optional.empty() : leader(leaderId).flatMap(route);
+    if (remote.isEmpty()) {
       // etcd waitLeader: no leader known (or not reachable yet): wait, then ErrNoLeader at the deadline.
       return remainingNanos <= 0
           ? CompletableFuture.failedFuture((sawLeader ? EtcdError.TIMEOUT : EtcdError.NO_LEADER).exception())
-          : later(() -> attempt(local, remote, deadlineNanos, sawLeader));
+          : later(() -> attempt(local, route, deadlineNanos, sawLeader));
     }
     if (remainingNanos <= 0) {
       return CompletableFuture.failedFuture(EtcdError.TIMEOUT.exception());
@@ -80,7 +89,7 @@ public final class LeaderForwarding {
     CompletableFuture<T> result = new CompletableFuture<>();
     CompletableFuture<T> call;
     try {
-      call = remote.apply(client.get()).toCompletableFuture();
+      call = remote.get().get().toCompletableFuture();
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
@@ -89,7 +98,7 @@ public final class LeaderForwarding {
         result.complete(value);
       } else {
         // Any failure (leader gone, connection lost, leader not leader any more): retry, as etcd's loop does.
-        later(() -> attempt(local, remote, deadlineNanos, true)).whenComplete((v, f) -> {
+        later(() -> attempt(local, route, deadlineNanos, true)).whenComplete((v, f) -> {
           if (f == null) {
             result.complete(v);
           } else {
