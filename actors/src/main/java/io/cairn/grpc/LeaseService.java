@@ -18,10 +18,8 @@ import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.cairn.api.etcdserverpb.ResponseHeader;
 import io.cairn.member.MemberApi;
 import io.cairn.grpc.lease.LeaderForwarding;
-import io.cairn.grpc.lease.PeerLeaseRenewals;
-import io.cairn.member.lease.LeaseTimeToLive;
+import io.cairn.grpc.lease.PeerLeaseRequests;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -35,7 +33,7 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
   private final MemberApi member;
   private final LeaseGranter granter;
   private final LeaderForwarding toLeader;
-  private final PeerLeaseRenewals renewals;
+  private final PeerLeaseRequests onLeader;
 
   public LeaseService(MemberApi member, ActorSystem<?> system) {
     this(member, system, LeaderForwarding.DEFAULT_TIMEOUT);
@@ -46,7 +44,7 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
     this.member = member;
     this.granter = new LeaseGranter(member);
     this.toLeader = new LeaderForwarding(member, system, forwardTimeout);
-    this.renewals = new PeerLeaseRenewals(system, forwardTimeout);
+    this.onLeader = new PeerLeaseRequests(system, forwardTimeout);
   }
 
   @Override
@@ -82,7 +80,7 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
     ResponseHeader header = member.header();
     long leaseId = request.getID();
     return toLeader
-        .runOnLeader(() -> PeerLeaseRenewals.renewOnLeader(member.lessor(), leaseId), leader -> renewals.renew(leader, leaseId))
+        .run(() -> PeerLeaseRequests.renewOnLeader(member.lessor(), leaseId), leader -> onLeader.renew(leader, leaseId))
         .thenApply(ttlSeconds ->
             LeaseKeepAliveResponse.newBuilder().setHeader(header).setID(leaseId).setTTL(ttlSeconds).build());
   }
@@ -95,23 +93,9 @@ public final class LeaseService implements io.cairn.api.etcdserverpb.Lease {
   public CompletionStage<LeaseTimeToLiveResponse> leaseTimeToLive(LeaseTimeToLiveRequest in) {
     return GrpcErrors.call(
         () -> toLeader.run(
-            () -> timeToLiveHere(in),
-            leader -> leader.leaseTimeToLive(in)
+            () -> PeerLeaseRequests.timeToLiveOnLeader(member, in),
+            leader -> onLeader.timeToLive(leader, in)
                 .thenApply(reply -> reply.toBuilder().setHeader(member.header()).build())));
-  }
-
-  private LeaseTimeToLiveResponse timeToLiveHere(LeaseTimeToLiveRequest in) {
-    Optional<LeaseTimeToLive> ttl = member.lessor().timeToLive(in.getID(), in.getKeys());
-    LeaseTimeToLiveResponse.Builder out =
-        LeaseTimeToLiveResponse.newBuilder().setHeader(member.header()).setID(in.getID());
-    if (ttl.isEmpty()) {
-      out.setTTL(-1);
-    } else {
-      out.setTTL(ttl.get().remainingSeconds())
-          .setGrantedTTL(ttl.get().grantedTtlSeconds())
-          .addAllKeys(ttl.get().keys());
-    }
-    return out.build();
   }
 
   @Override

@@ -4,7 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import io.cairn.grpc.GrpcServer;
-import io.cairn.grpc.lease.PeerLeaseRenewals;
+import io.cairn.grpc.lease.PeerLeaseRequests;
 import io.cairn.launcher.config.ConfigException;
 import io.cairn.launcher.config.ConfigLoader;
 import io.cairn.launcher.config.CapnslogMarkers;
@@ -149,7 +149,7 @@ public final class Main {
       return 1;
     }
     RemoteMembership.serve(system, member::membershipReply);
-    PeerLeaseRenewals.serve(system, member);
+    PeerLeaseRequests.serve(system, member);
     Shutdown shutdown = new Shutdown(new AtomicReference<>(List.of()), member, system);
     Runtime.getRuntime().addShutdownHook(new Thread(shutdown::run, "cairn-shutdown"));
     CompletableFuture<Void> removed = member.removed().toCompletableFuture();

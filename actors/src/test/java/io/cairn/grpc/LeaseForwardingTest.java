@@ -1,26 +1,20 @@
 package io.cairn.grpc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotSame;
-import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.grpc.GrpcServiceException;
-import akka.http.javadsl.Http;
-import akka.http.javadsl.ServerBinding;
 import akka.stream.javadsl.Sink;
 import akka.stream.javadsl.Source;
 import com.typesafe.config.ConfigFactory;
-import io.cairn.api.etcdserverpb.LeaseHandlerFactory;
 import io.cairn.api.etcdserverpb.LeaseKeepAliveRequest;
 import io.cairn.api.etcdserverpb.LeaseKeepAliveResponse;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
-import io.cairn.grpc.lease.LeaderLeaseClients;
-import io.cairn.grpc.lease.PeerLeaseRenewals;
+import io.cairn.grpc.lease.PeerLeaseRequests;
 import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
 import io.cairn.member.RaftStatus;
@@ -42,9 +36,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A follower's LeaseKeepAlive and LeaseTimeToLive go to the leader (etcd v3_server.go LeaseRenew /
- * LeaseTimeToLive): the leader side is a member ActorSystem of its own, serving its LeaseService behind a
- * minimal h2c server (time-to-live) and its peer renewals over Artery (keep-alives); the follower is a
- * LeaseService on another member ActorSystem whose member says the other one leads.
+ * LeaseTimeToLive): the leader side is a member ActorSystem of its own serving lease requests over Artery; the
+ * follower is a LeaseService on another member ActorSystem whose member says the other one leads.
  */
 @Timeout(60)
 class LeaseForwardingTest {
@@ -56,7 +49,6 @@ class LeaseForwardingTest {
   /** The follower's. */
   private static ActorSystem<Void> system;
   private static ActorSystem<Void> leaderSystem;
-  private static ServerBinding binding;
   private static int leaderPeerPort;
   private static FakeMember leader;
 
@@ -66,10 +58,7 @@ class LeaseForwardingTest {
     leaderSystem = memberSystem();
     leader = new FakeMember(LEADER, List.of());
     leader.leaderId = LEADER;
-    LeaseService leaderService = new LeaseService(leader, leaderSystem);
-    var handler = LeaseHandlerFactory.create(leaderService, leaderSystem);
-    binding = await(Http.get(leaderSystem).newServerAt("127.0.0.1", 0).bind(handler::apply));
-    PeerLeaseRenewals.serve(leaderSystem, leader);
+    PeerLeaseRequests.serve(leaderSystem, leader);
     leaderPeerPort = leaderSystem.address().getPort().get();
   }
 
@@ -129,23 +118,19 @@ class LeaseForwardingTest {
 
   }
 
-  private static ClusterInfo.Member member(long id, int clientPort, int peerPort) {
+  /** Its client URL is never used: lease requests go to the peer URL. */
+  private static ClusterInfo.Member member(long id, int peerPort) {
     return new ClusterInfo.Member(id, "m" + id, List.of("http://127.0.0.1:" + peerPort),
-        List.of("http://127.0.0.1:" + clientPort), false);
+        List.of("http://127.0.0.1:1"), false);
   }
 
-  private static ClusterInfo.Member member(long id, int clientPort) {
-    return member(id, clientPort, clientPort + 1000);
-  }
-
-  /** A follower of the leader bound in this test. */
+  /** A follower of the leader started in this test. */
   private static FakeMember follower() {
-    return follower(binding.localAddress().getPort(), leaderPeerPort);
+    return follower(leaderPeerPort);
   }
 
-  private static FakeMember follower(int leaderClientPort, int leaderPeerPort) {
-    FakeMember follower = new FakeMember(FOLLOWER,
-        List.of(member(LEADER, leaderClientPort, leaderPeerPort), member(FOLLOWER, 1)));
+  private static FakeMember follower(int leaderPeerPort) {
+    FakeMember follower = new FakeMember(FOLLOWER, List.of(member(LEADER, leaderPeerPort), member(FOLLOWER, 2)));
     follower.leaderId = LEADER;
     return follower;
   }
@@ -219,7 +204,7 @@ class LeaseForwardingTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       closedPort = socket.getLocalPort();
     }
-    LeaseService service = serviceOf(follower(closedPort, closedPort));
+    LeaseService service = serviceOf(follower(closedPort));
 
     assertStatus(EtcdError.TIMEOUT, service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(20).build()));
     ExecutionException e = assertThrows(ExecutionException.class, () -> keepAlive(service, 10));
@@ -237,20 +222,6 @@ class LeaseForwardingTest {
         service.leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(30).build());
     follower.leaderId = LEADER; // elected while the request waits (or before it looked: the same answer)
     assertEquals(60, await(reply).getGrantedTTL());
-  }
-
-  @Test
-  void theClientIsCachedPerLeaderAndReplacedWhenTheLeaderChanges() throws Exception {
-    LeaderLeaseClients clients = new LeaderLeaseClients(system, AWAIT);
-    var first = clients.clientFor(member(LEADER, 4001)).orElseThrow();
-    assertSame(first, clients.clientFor(member(LEADER, 4001)).orElseThrow());
-    var second = clients.clientFor(member(3, 4003)).orElseThrow();
-    assertNotSame(first, second);
-    await(first.closed()); // the old leader's client was closed
-
-    assertTrue(clients.clientFor(new ClusterInfo.Member(4, "m4", List.of(), List.of(), false)).isEmpty(),
-        "no client URL published yet: no client");
-    clients.close();
   }
 
   private static void assertStatus(EtcdError expected, CompletionStage<?> call) {

@@ -1,10 +1,7 @@
 package io.cairn.grpc.lease;
 
-import akka.Done;
-import akka.actor.CoordinatedShutdown;
 import akka.actor.typed.ActorSystem;
 import akka.pattern.Patterns;
-import io.cairn.api.etcdserverpb.LeaseClient;
 import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
 import io.cairn.member.MemberApi;
@@ -31,41 +28,24 @@ public final class LeaderForwarding {
 
   private final MemberApi member;
   private final ActorSystem<?> system;
-  private final LeaderLeaseClients clients;
   private final Duration timeout;
 
   public LeaderForwarding(MemberApi member, ActorSystem<?> system, Duration timeout) {
     this.member = member;
     this.system = system;
     this.timeout = timeout;
-    this.clients = new LeaderLeaseClients(system, timeout);
-    // The cached client to the leader holds an HTTP/2 connection pool: closed before the system stops.
-    CoordinatedShutdown.get(system).addTask(CoordinatedShutdown.PhaseServiceStop(), "close-leader-lease-client",
-        () -> {
-          clients.close();
-          return CompletableFuture.completedFuture(Done.getInstance());
-        });
   }
 
   /**
-   * local on the leader; otherwise remote with a client to the leader. local runs on the caller's thread and
-   * may throw (an etcd error for the client).
+   * local on the leader; otherwise remote, given the leader (reached over the peers' link). local runs on the
+   * caller's thread and may throw (an etcd error for the client).
    */
-  public <T> CompletionStage<T> run(Supplier<T> local, Function<LeaseClient, CompletionStage<T>> remote) {
-    return attempt(local, leader -> clients.clientFor(leader).map(client -> () -> remote.apply(client)),
-        System.nanoTime() + timeout.toNanos(), false);
+  public <T> CompletionStage<T> run(Supplier<T> local, Function<ClusterInfo.Member, CompletionStage<T>> remote) {
+    return attempt(local, remote, System.nanoTime() + timeout.toNanos(), false);
   }
 
-  /** As {@link #run}, with remote given the leader itself (to reach it over the peers' link). */
-  public <T> CompletionStage<T> runOnLeader(Supplier<T> local, Function<ClusterInfo.Member, CompletionStage<T>> remote) {
-    return attempt(local, leader -> Optional.of(() -> remote.apply(leader)),
-        System.nanoTime() + timeout.toNanos(), false);
-  }
-
-  /** route: the call to the given leader, or empty while it cannot be reached yet (no URL published). */
-  private <T> CompletionStage<T> attempt(Supplier<T> local,
-      Function<ClusterInfo.Member, Optional<Supplier<CompletionStage<T>>>> route, long deadlineNanos,
-      boolean sawLeader) {
+  private <T> CompletionStage<T> attempt(Supplier<T> local, Function<ClusterInfo.Member, CompletionStage<T>> remote,
+      long deadlineNanos, boolean sawLeader) {
     long self = member.cluster().memberId();
     long leaderId = member.raftStatus().leaderId();
     if (leaderId == self) {
@@ -76,12 +56,12 @@ public final class LeaderForwarding {
       }
     }
     long remainingNanos = deadlineNanos - System.nanoTime();
-    Optional<Supplier<CompletionStage<T>>> remote = leaderId == 0 ? Optional.empty() : leader(leaderId).flatMap(route);
-    if (remote.isEmpty()) {
-      // etcd waitLeader: no leader known (or not reachable yet): wait, then ErrNoLeader at the deadline.
+    Optional<ClusterInfo.Member> leader = leaderId == 0 ? Optional.empty() : leader(leaderId);
+    if (leader.isEmpty()) {
+      // etcd waitLeader: no leader known (or not in this member's configuration yet): wait, then ErrNoLeader.
       return remainingNanos <= 0
           ? CompletableFuture.failedFuture((sawLeader ? EtcdError.TIMEOUT : EtcdError.NO_LEADER).exception())
-          : later(() -> attempt(local, route, deadlineNanos, sawLeader));
+          : later(() -> attempt(local, remote, deadlineNanos, sawLeader));
     }
     if (remainingNanos <= 0) {
       return CompletableFuture.failedFuture(EtcdError.TIMEOUT.exception());
@@ -89,7 +69,7 @@ public final class LeaderForwarding {
     CompletableFuture<T> result = new CompletableFuture<>();
     CompletableFuture<T> call;
     try {
-      call = remote.get().get().toCompletableFuture();
+      call = remote.apply(leader.get()).toCompletableFuture();
     } catch (RuntimeException e) {
       call = CompletableFuture.failedFuture(e);
     }
@@ -98,7 +78,7 @@ public final class LeaderForwarding {
         result.complete(value);
       } else {
         // Any failure (leader gone, connection lost, leader not leader any more): retry, as etcd's loop does.
-        later(() -> attempt(local, route, deadlineNanos, true)).whenComplete((v, f) -> {
+        later(() -> attempt(local, remote, deadlineNanos, true)).whenComplete((v, f) -> {
           if (f == null) {
             result.complete(v);
           } else {
