@@ -30,10 +30,10 @@ public final class Quota {
   private final long quotaBytes;
   private final AlarmState alarms;
   private final LongSupplier nanoTime;
-  /** The last measured size and when it was measured; racing refreshes only measure twice. */
-  private volatile long cachedSizeBytes;
-  private volatile long measuredAtNanos;
-  private volatile boolean measured;
+  /** The last measurement, null before the first; racing refreshes only measure twice. */
+  private volatile Measurement last;
+
+  private record Measurement(long sizeBytes, long atNanos) {}
 
   public Quota(LongSupplier dbSizeBytes, long quotaBytes, AlarmState alarms) {
     this(dbSizeBytes, quotaBytes, alarms, System::nanoTime);
@@ -59,12 +59,12 @@ public final class Quota {
 
   private long sizeBytes() {
     long now = nanoTime.getAsLong();
-    if (!measured || now - measuredAtNanos >= SIZE_REFRESH_NANOS) {
-      cachedSizeBytes = dbSizeBytes.getAsLong();
-      measuredAtNanos = now;
-      measured = true;
+    Measurement m = last;
+    if (m == null || now - m.atNanos() >= SIZE_REFRESH_NANOS) {
+      m = new Measurement(dbSizeBytes.getAsLong(), now);
+      last = m;
     }
-    return cachedSizeBytes;
+    return m.sizeBytes();
   }
 
   static long cost(InternalRaftRequest r) {

@@ -1,18 +1,12 @@
 package io.cairn.member;
 
-import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.Props;
-import akka.actor.typed.javadsl.AskPattern;
-import akka.actor.typed.javadsl.Behaviors;
 import io.cairn.api.internal.MembershipQuery;
 import io.cairn.api.internal.MembershipReply;
 import io.cairn.api.internal.MemberRecord;
 import io.cairn.member.cluster.ClusterPlan;
 import io.cairn.member.cluster.ClusterPlanException;
-import io.cairn.member.cluster.PeerAddress;
+import io.cairn.member.cluster.PeerAsk;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -23,13 +17,12 @@ import java.util.function.Supplier;
 
 /**
  * etcd's GetClusterFromRemotePeers over Akka Artery: every member answers {@link MembershipQuery} at
- * {@value #PATH} with its cluster ID and configuration; a new member started with --initial-cluster-state existing
+ * /system/{@value #NAME} with its cluster ID and configuration; a new member started with --initial-cluster-state existing
  * asks the other members of its --initial-cluster and takes the cluster from the first answer, its own ID being
  * the one whose peer URLs are its own (etcd's ValidateClusterAndAssignIDs).
  */
 public final class RemoteMembership {
   static final String NAME = "cairn-membership";
-  static final String PATH = "/system/" + NAME;
   /** How long a joining member keeps asking its peers before giving up (a bounded start, never a hang). */
   public static final Duration FETCH_TIMEOUT = Duration.ofSeconds(15);
   private static final Duration ASK_TIMEOUT = Duration.ofSeconds(2);
@@ -38,15 +31,7 @@ public final class RemoteMembership {
 
   /** Serves this member's view of the cluster to joining members. */
   public static void serve(ActorSystem<?> system, Supplier<MembershipReply> view) {
-    ActorRefResolver resolver = ActorRefResolver.get(system);
-    Behavior<MembershipQuery> behavior = Behaviors.receive(MembershipQuery.class)
-        .onMessage(MembershipQuery.class, q -> {
-          ActorRef<MembershipReply> replyTo = resolver.resolveActorRef(q.getReplyTo());
-          replyTo.tell(view.get());
-          return Behaviors.same();
-        })
-        .build();
-    system.systemActorOf(behavior, NAME, Props.empty());
+    PeerAsk.serve(system, NAME, MembershipQuery.class, MembershipQuery::getReplyTo, query -> view.get());
   }
 
   /**
@@ -59,17 +44,16 @@ public final class RemoteMembership {
     if (peerUrls.isEmpty()) {
       return;
     }
-    ActorRefResolver resolver = ActorRefResolver.get(system);
     long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
-    askNext(system, resolver, clusterId, selfId, peerUrls, 0, deadline, onRemoved);
+    askNext(system, clusterId, selfId, peerUrls, 0, deadline, onRemoved);
   }
 
-  private static void askNext(ActorSystem<?> system, ActorRefResolver resolver, long clusterId, long selfId,
-      List<String> peerUrls, int attempt, long deadline, Runnable onRemoved) {
+  private static void askNext(ActorSystem<?> system, long clusterId, long selfId, List<String> peerUrls, int attempt,
+      long deadline, Runnable onRemoved) {
     if (System.nanoTime() > deadline) {
       return;
     }
-    ask(system, resolver, peerUrls.get(attempt % peerUrls.size()))
+    ask(system, peerUrls.get(attempt % peerUrls.size()))
         .whenComplete((reply, error) -> {
           if (error == null && reply.getClusterId() == clusterId) {
             if (reply.getMembers().getRemovedList().contains(selfId)) {
@@ -78,18 +62,15 @@ public final class RemoteMembership {
             return; // the cluster answered
           }
           system.scheduler().scheduleOnce(Duration.ofMillis(500),
-              () -> askNext(system, resolver, clusterId, selfId, peerUrls, attempt + 1, deadline, onRemoved),
+              () -> askNext(system, clusterId, selfId, peerUrls, attempt + 1, deadline, onRemoved),
               system.executionContext());
         });
   }
 
   /** Asks the member at peerUrl for its view of the cluster; fails after {@link #ASK_TIMEOUT}. */
-  private static CompletionStage<MembershipReply> ask(ActorSystem<?> system, ActorRefResolver resolver,
-      String peerUrl) {
-    ActorRef<MembershipQuery> ref = resolver.resolveActorRef(PeerAddress.of(peerUrl).akkaAddress() + PATH);
-    return AskPattern.ask(ref,
-        replyTo -> MembershipQuery.newBuilder().setReplyTo(resolver.toSerializationFormat(replyTo)).build(),
-        ASK_TIMEOUT, system.scheduler());
+  private static CompletionStage<MembershipReply> ask(ActorSystem<?> system, String peerUrl) {
+    return PeerAsk.ask(system, PeerAsk.<MembershipQuery>at(system, peerUrl, NAME),
+        replyTo -> MembershipQuery.newBuilder().setReplyTo(replyTo).build(), ASK_TIMEOUT);
   }
 
   /** What a member answers. */
@@ -104,12 +85,11 @@ public final class RemoteMembership {
    * @throws ClusterPlanException with etcd's message when no peer answers or this member is not in the answer
    */
   public static JoinedCluster fetch(ActorSystem<?> system, ClusterPlan plan) {
-    ActorRefResolver resolver = ActorRefResolver.get(system);
     long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
     while (System.nanoTime() < deadline) {
       for (ClusterPlan.Member peer : plan.peers()) {
         try {
-          MembershipReply reply = ask(system, resolver, peer.peerUrls().get(0))
+          MembershipReply reply = ask(system, peer.peerUrls().get(0))
               .toCompletableFuture().get(ASK_TIMEOUT.toMillis() + 500, TimeUnit.MILLISECONDS);
           return joined(plan, reply);
         } catch (ClusterPlanException e) {

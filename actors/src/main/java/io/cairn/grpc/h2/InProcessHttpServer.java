@@ -15,6 +15,7 @@ import akka.http.scaladsl.HttpExt;
 import akka.http.scaladsl.model.HttpRequest;
 import akka.http.scaladsl.model.HttpResponse;
 import akka.http.scaladsl.settings.ServerSettings;
+import akka.japi.function.Function;
 import akka.stream.Materializer;
 import akka.stream.TLSProtocol;
 import akka.stream.scaladsl.Flow;
@@ -22,7 +23,6 @@ import akka.stream.scaladsl.Keep$;
 import akka.stream.scaladsl.Tcp;
 import akka.util.ByteString;
 import java.util.concurrent.CompletionStage;
-import akka.japi.function.Function;
 import scala.Option;
 import scala.concurrent.ExecutionContext;
 import scala.concurrent.Future;
@@ -37,13 +37,11 @@ import scala.jdk.javaapi.FutureConverters;
  * <p>Akka HTTP 10.2.10 has no public API for this: its Http2Ext.bindAndHandleAsync builds exactly these layers and
  * joins them straight to the accepted TCP connection. This class builds the same layers from the same internal
  * (Scala {@code private[http]}, public in bytecode) parts. Akka HTTP stays pinned at 10.2.10, the last Apache-2.0
- * release, so these parts cannot move under it. Measured (issue 6): one loopback hop less per request, e.g. a
- * single-client put on a 3-member cluster went from 2.0-2.3 to 1.8-1.9 ms p50.
+ * release, so these parts cannot move under it. What the loopback hop cost is in the README's benchmark findings.
  */
 final class InProcessHttpServer {
   private final ActorSystem system;
   private final ServerSettings settings;
-  private final LoggingAdapter log;
   private final Flow<ByteString, ByteString, Future<ServerTerminator>> layers;
   private final MasterServerTerminator terminator;
 
@@ -58,7 +56,7 @@ final class InProcessHttpServer {
     };
     this.system = system;
     this.settings = (ServerSettings) akka.http.javadsl.settings.ServerSettings.create(system);
-    this.log = system.log();
+    LoggingAdapter log = system.log();
     this.terminator = new MasterServerTerminator(log);
     HttpExt http = (HttpExt) Http$.MODULE$.get(system);
     ExecutionContext dispatcher = system.dispatcher();
@@ -126,9 +124,5 @@ final class InProcessHttpServer {
   /** Akka HTTP's graceful termination of every connection served, within the deadline. */
   CompletionStage<akka.http.scaladsl.Http.HttpTerminated> terminate(FiniteDuration deadline) {
     return FutureConverters.asJava(terminator.terminate(deadline, system.dispatcher()));
-  }
-
-  LoggingAdapter log() {
-    return log;
   }
 }

@@ -1,12 +1,7 @@
 package io.cairn.grpc.lease;
 
 import akka.actor.typed.ActorRef;
-import akka.actor.typed.ActorRefResolver;
 import akka.actor.typed.ActorSystem;
-import akka.actor.typed.Behavior;
-import akka.actor.typed.Props;
-import akka.actor.typed.javadsl.AskPattern;
-import akka.actor.typed.javadsl.Behaviors;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
 import io.cairn.api.internal.LeaderLeaseReply;
@@ -15,7 +10,7 @@ import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
 import io.cairn.member.EtcdException;
 import io.cairn.member.MemberApi;
-import io.cairn.member.cluster.PeerAddress;
+import io.cairn.member.cluster.PeerAsk;
 import io.cairn.member.lease.LeaseTimeToLive;
 import io.cairn.member.lease.Lessor;
 import java.time.Duration;
@@ -34,19 +29,16 @@ import java.util.function.Function;
  */
 public final class PeerLeaseRequests {
   static final String NAME = "cairn-lease-requests";
-  static final String PATH = "/system/" + NAME;
   /** Resolved leader references kept; more members than this is far beyond any cluster etcd supports. */
   private static final int MAX_CACHED_PEERS = 64;
 
   private final ActorSystem<?> system;
-  private final ActorRefResolver resolver;
   private final Duration askTimeout;
   private final Map<String, ActorRef<LeaderLeaseRequest>> peers = new ConcurrentHashMap<>();
 
   /** askTimeout bounds one request's round trip (the caller's deadline may end it sooner). */
   public PeerLeaseRequests(ActorSystem<?> system, Duration askTimeout) {
     this.system = system;
-    this.resolver = ActorRefResolver.get(system);
     this.askTimeout = askTimeout;
   }
 
@@ -55,15 +47,8 @@ public final class PeerLeaseRequests {
    * asks again, whoever leads by then). Once per ActorSystem.
    */
   public static void serve(ActorSystem<?> system, MemberApi member) {
-    ActorRefResolver resolver = ActorRefResolver.get(system);
-    Behavior<LeaderLeaseRequest> behavior = Behaviors.receive(LeaderLeaseRequest.class)
-        .onMessage(LeaderLeaseRequest.class, request -> {
-          ActorRef<LeaderLeaseReply> replyTo = resolver.resolveActorRef(request.getReplyTo());
-          replyTo.tell(answerHere(member, request));
-          return Behaviors.same();
-        })
-        .build();
-    system.systemActorOf(behavior, NAME, Props.empty());
+    PeerAsk.serve(system, NAME, LeaderLeaseRequest.class, LeaderLeaseRequest::getReplyTo,
+        request -> answerHere(member, request));
   }
 
   private static LeaderLeaseReply answerHere(MemberApi member, LeaderLeaseRequest request) {
@@ -135,8 +120,8 @@ public final class PeerLeaseRequests {
     } catch (RuntimeException e) { // no usable peer URL
       return CompletableFuture.failedFuture(e);
     }
-    CompletionStage<LeaderLeaseReply> reply = AskPattern.ask(ref,
-        replyTo -> request.setReplyTo(resolver.toSerializationFormat(replyTo)).build(), askTimeout, system.scheduler());
+    CompletionStage<LeaderLeaseReply> reply =
+        PeerAsk.ask(system, ref, replyTo -> request.setReplyTo(replyTo).build(), askTimeout);
     return reply.thenApply(r -> {
       if (!r.getRefusal().isEmpty()) {
         throw new IllegalStateException("leader " + Long.toHexString(leader.id()) + " refused: " + r.getRefusal());
@@ -152,7 +137,7 @@ public final class PeerLeaseRequests {
       if (peers.size() >= MAX_CACHED_PEERS) {
         peers.clear();
       }
-      ref = resolver.resolveActorRef(PeerAddress.of(peerUrl).akkaAddress() + PATH);
+      ref = PeerAsk.at(system, peerUrl, NAME);
       peers.put(peerUrl, ref);
     }
     return ref;
