@@ -380,16 +380,22 @@ public final class ServerProcess implements AutoCloseable {
         List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
         tree.add(process.toHandle());
         for (ProcessHandle h : tree) h.destroyForcibly();
+        // Where the member sleeps, once a second while it has not gone: a SIGKILLed process in uninterruptible
+        // disk sleep (state D) goes only when its I/O finishes, which tells a slow disk from a bug.
+        List<String> samples = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         for (ProcessHandle h : tree) {
-            try {
-                h.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception ignored) {
-                // reported below if still alive
+            while (h.isAlive() && System.nanoTime() < deadline) {
+                try {
+                    h.onExit().get(1, TimeUnit.SECONDS);
+                } catch (Exception stillThere) {
+                    samples.add(h.pid() + ": " + kernelState(h.pid()));
+                }
             }
         }
         if (process.isAlive()) {
             throw new AssertionError(kind.label() + " pid " + process.pid() + " survived SIGKILL for 10 s; "
-                    + kernelState(process.pid()));
+                    + kernelState(process.pid()) + "; each second: " + samples);
         }
     }
 
