@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One etcd-compatible member running as a separate OS process: either the real etcd
@@ -377,20 +380,31 @@ public final class ServerProcess implements AutoCloseable {
     /** SIGKILL the process and all its descendants; waits (bounded) until they are gone. */
     public void kill9() {
         if (process == null) return;
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        tree.add(process.toHandle());
-        for (ProcessHandle h : tree) h.destroyForcibly();
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        // Wait on Process.onExit, which completes once the Process is marked exited. Its ProcessHandle's onExit is a
+        // separate callback on the same exit and can run first, and ProcessHandle.isAlive is false for a zombie; either
+        // way process.isAlive() could still say true for a process already gone ("survived SIGKILL for 10 s; no /proc
+        // entry" in CI, once after a 10 s wait, twice after none).
+        List<CompletableFuture<?>> exits = new ArrayList<>();
+        descendants.forEach(h -> exits.add(h.onExit()));
+        exits.add(process.onExit());
+        CompletableFuture<Void> gone = CompletableFuture.allOf(exits.toArray(new CompletableFuture<?>[0]));
         // Where the member sleeps, once a second while it has not gone: a SIGKILLed process in uninterruptible
         // disk sleep (state D) goes only when its I/O finishes, which tells a slow disk from a bug.
         List<String> samples = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (ProcessHandle h : tree) {
-            while (h.isAlive() && System.nanoTime() < deadline) {
-                try {
-                    h.onExit().get(1, TimeUnit.SECONDS);
-                } catch (Exception stillThere) {
-                    samples.add(h.pid() + ": " + kernelState(h.pid()));
-                }
+        while (!gone.isDone() && System.nanoTime() < deadline) {
+            try {
+                gone.get(1, TimeUnit.SECONDS);
+            } catch (TimeoutException stillThere) {
+                samples.add(kernelState(process.pid()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (ExecutionException e) {
+                break; // onExit does not fail; the check below decides
             }
         }
         if (process.isAlive()) {
