@@ -125,7 +125,8 @@ final class FollowerRole extends RoleBehavior {
       }
       // §5.3: delete the conflicting entry and all that follow it, then append (the store does both).
       core.append(entries.subList(firstNew, entries.size()), ack);
-    } else {
+    } else if (!(append.getCommitOnly() && entries.isEmpty())) {
+      // A commit-only notice matching our log is not answered (raft.proto): the leader already has our match.
       core.ackWhenDurable(lastNewIndex, lastNewTerm, ack);
     }
     // §5.3: commitIndex = min(leaderCommit, index of last new entry).

@@ -236,6 +236,14 @@ final class LeaderRole extends RoleBehavior {
 
   /** Sends the next entries to a follower unless its flow control is paused (etcd's sendAppend). */
   private void sendAppend(Progress progress) {
+    sendAppend(progress, false);
+  }
+
+  /**
+   * As {@link #sendAppend(Progress)}; with commitNotice, an append that turns out empty for a follower already
+   * replicating is marked commit-only: it needs no answer (raft.proto's AppendEntries.commit_only).
+   */
+  private void sendAppend(Progress progress, boolean commitNotice) {
     if (progress.paused()) {
       return;
     }
@@ -265,6 +273,7 @@ final class LeaderRole extends RoleBehavior {
         .setLeaderCommit(core.commitIndex)
         .setReadContext(reads.latestContext());
     if (progress.state == Progress.State.REPLICATE) {
+      append.setCommitOnly(commitNotice && entries.isEmpty());
       if (!entries.isEmpty()) {
         // Pipelining: assume success and go on; a reject sends the follower back to probing.
         long last = entries.get(entries.size() - 1).getIndex();
@@ -309,6 +318,7 @@ final class LeaderRole extends RoleBehavior {
       answer(reads.acknowledge(from, response.getReadContext(), core.quorum()));
     }
     if (response.getSuccess()) {
+      boolean wasPaused = progress.paused();
       if (progress.acknowledge(response.getMatchIndex())) {
         if (progress.state == Progress.State.PROBE) {
           progress.becomeReplicate();
@@ -317,7 +327,12 @@ final class LeaderRole extends RoleBehavior {
           sendTimeoutNow(from);
         }
         maybeCommit();
-        sendAppend(progress);
+        if (wasPaused || progress.nextIndex <= core.log.lastIndex()) {
+          // More to send now that the window moved, or a follower just out of probing, which maybeCommit's
+          // broadcast skipped while it was paused and which must learn the commit index (etcd's stepLeader:
+          // sendAppend when oldPaused). Otherwise no empty append: the broadcast carried any new commit index.
+          sendAppend(progress);
+        }
       }
       return;
     }
@@ -342,7 +357,7 @@ final class LeaderRole extends RoleBehavior {
     if (quorumIndex > core.commitIndex && core.log.term(quorumIndex) == core.term) {
       core.advanceCommit(quorumIndex);
       for (Progress progress : peers.values()) {
-        sendAppend(progress); // tell followers the new commit index (etcd's bcastAppend)
+        sendAppend(progress, true); // tell followers the new commit index (etcd's bcastAppend)
       }
       if (reads.hasWaiting()) {
         scheduleReadRound(); // reads deferred until the first commit of this term

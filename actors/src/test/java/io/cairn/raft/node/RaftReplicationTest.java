@@ -1,6 +1,7 @@
 package io.cairn.raft.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
@@ -121,6 +122,30 @@ class RaftReplicationTest {
     cluster.store(2).releaseAll();
     cluster.awaitDelivered(ackOfEntry2);
     cluster.awaitApplied(List.of(1L), 2);
+    cluster.stop();
+  }
+
+  /**
+   * After a commit the leader tells caught-up followers the new commit index in an append marked commit-only
+   * (etcd's bcastAppend); they commit and apply from it without answering, since the answer would repeat a
+   * match index the leader has. Every other append is still answered exactly once.
+   */
+  @Test
+  void followersApplyFromACommitNoticeWithoutAnsweringIt() {
+    RaftTestCluster cluster = RaftTestCluster.staggered(KIT, 3);
+    cluster.elect(1, 2, 3);
+    cluster.propose(1, 1);
+    // No tick after the proposal: no heartbeat, so the followers learn the commit from the notice alone.
+    cluster.awaitApplied(List.of(1L), 1, 2, 3);
+    for (long follower = 2; follower <= 3; follower++) {
+      long to = follower;
+      Predicate<RaftMessage> notices = m -> m.getTo() == to && m.hasAppend() && m.getAppend().getCommitOnly();
+      Predicate<RaftMessage> answerable = m -> m.getTo() == to && m.hasAppend() && !m.getAppend().getCommitOnly();
+      Predicate<RaftMessage> answers = m -> m.getFrom() == to && m.hasAppendResponse();
+      assertFalse(cluster.network.delivered(notices).isEmpty(), "no commit notice to " + to);
+      cluster.await(() -> assertEquals(cluster.network.delivered(answerable).size(),
+          cluster.network.delivered(answers).size(), "answers from " + to));
+    }
     cluster.stop();
   }
 
