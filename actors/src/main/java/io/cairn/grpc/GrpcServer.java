@@ -32,16 +32,22 @@ import java.util.concurrent.Executor;
 /**
  * Serves every etcd service (KV, Watch, Lease, Cluster, Maintenance, Auth, Lock, Election) on each
  * --listen-client-urls address: h2c for http:// (behind {@link H2cFrontDoor}), TLS for https://. The HTTP/2 server needs
- * akka.http.server.preview.enable-http2 = on. Non-gRPC GET /health and /version are answered as etcd does.
+ * akka.http.server.preview.enable-http2 = on. Non-gRPC GET /health, /version and /metrics are answered as etcd does.
  */
 public final class GrpcServer {
   private GrpcServer() {}
 
   public static CompletionStage<List<ServerBinding>> bind(CairnConfig config, MemberApi member, ActorSystem<?> system) {
     Function<HttpRequest, CompletionStage<HttpResponse>> handler = handler(member, system);
+    return bindAll(config.listenClientUrls(), url -> bind(url, config, handler, system));
+  }
+
+  /** Binds every URL; completes with the bindings in the URLs' order once all are bound. */
+  static CompletionStage<List<ServerBinding>> bindAll(
+      List<URI> urls, java.util.function.Function<URI, CompletionStage<ServerBinding>> bind) {
     List<CompletableFuture<ServerBinding>> bindings = new ArrayList<>();
-    for (URI url : config.listenClientUrls()) {
-      bindings.add(bind(url, config, handler, system).toCompletableFuture());
+    for (URI url : urls) {
+      bindings.add(bind.apply(url).toCompletableFuture());
     }
     return CompletableFuture.allOf(bindings.toArray(new CompletableFuture<?>[0]))
         .thenApply(ignored -> bindings.stream().map(CompletableFuture::join).toList());

@@ -1,11 +1,15 @@
 package io.cairn.grpc;
 
+import akka.http.javadsl.model.ContentType;
 import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
+import akka.http.javadsl.model.headers.Allow;
+import akka.japi.function.Function;
 import io.cairn.member.MemberApi;
+import io.cairn.metrics.MemberMetrics;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The plain HTTP endpoints etcd 3.4 serves on its client port beside gRPC (etcdhttp/base.go, metrics.go):
- * GET /version and GET /health.
+ * GET /version, GET /health and /metrics; on a --listen-metrics-urls URL only /metrics and /health.
  */
 public final class HttpEndpoints {
   static final String VERSION_JSON = "{\"etcdserver\":\"3.4.23\",\"etcdcluster\":\"3.4.0\"}";
@@ -37,9 +41,16 @@ public final class HttpEndpoints {
   }
 
   private static final String ACCEPT_ENCODING = "grpc-accept-encoding";
+  /** Go's net/http error text (http.Error, http.NotFound): text/plain, a newline at the end. */
+  private static final ContentType.WithCharset TEXT = ContentTypes.TEXT_PLAIN_UTF8;
+  private static final ContentType METRICS_TYPE = ContentTypes.parse(MemberMetrics.CONTENT_TYPE);
 
   /** The answer for a non-gRPC request, or empty when it is none of etcd's plain endpoints. */
   static Optional<CompletionStage<HttpResponse>> answer(HttpRequest request, MemberApi member) {
+    if (request.getUri().path().equals("/metrics") && member.metrics() != null) {
+      // etcd registers promhttp.Handler() for every method
+      return Optional.of(CompletableFuture.completedFuture(metrics(member.metrics())));
+    }
     if (request.method() != HttpMethods.GET) {
       return Optional.empty();
     }
@@ -48,6 +59,35 @@ public final class HttpEndpoints {
       case "/health" -> Optional.of(health(member));
       default -> Optional.empty();
     };
+  }
+
+  /**
+   * A --listen-metrics-urls listener: etcd's serveMetrics mux, /metrics and /health only (a /health that is not a
+   * GET gets etcdhttp's 405), Go's 404 for anything else.
+   */
+  static Function<HttpRequest, CompletionStage<HttpResponse>> metricsListener(MemberApi member) {
+    return request -> switch (request.getUri().path()) {
+      case "/metrics" -> CompletableFuture.completedFuture(metrics(member.metrics()));
+      case "/health" -> request.method() == HttpMethods.GET ? health(member)
+          : CompletableFuture.completedFuture(methodNotAllowed());
+      default -> CompletableFuture.completedFuture(notFound());
+    };
+  }
+
+  private static HttpResponse metrics(MemberMetrics metrics) {
+    return HttpResponse.create()
+        .withEntity(METRICS_TYPE, metrics.scrape().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /** Go's http.NotFound. */
+  public static HttpResponse notFound() {
+    return HttpResponse.create().withStatus(StatusCodes.NOT_FOUND).withEntity(TEXT, "404 page not found\n");
+  }
+
+  /** etcdhttp's answer to a /health request that is not a GET. */
+  public static HttpResponse methodNotAllowed() {
+    return HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
+        .addHeader(Allow.create(HttpMethods.GET)).withEntity(TEXT, "Method Not Allowed\n");
   }
 
   /** etcd's checkHealth: unhealthy with any alarm, without a leader, or when a linearizable read fails. */

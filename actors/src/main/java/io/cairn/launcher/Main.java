@@ -4,6 +4,7 @@ import akka.actor.typed.ActorSystem;
 import akka.actor.typed.javadsl.Behaviors;
 import akka.http.javadsl.ServerBinding;
 import io.cairn.grpc.GrpcServer;
+import io.cairn.grpc.MetricsListeners;
 import io.cairn.grpc.lease.PeerLeaseRequests;
 import io.cairn.launcher.config.ConfigException;
 import io.cairn.launcher.config.ConfigLoader;
@@ -174,10 +175,13 @@ public final class Main {
       return 1;
     }
     List<ServerBinding> bindings;
+    List<ServerBinding> metricsBindings;
     try {
       Duration bindTimeout = Duration.ofMillis(5000 + 2 * config.electionTimeoutMs());
       bindings =
           GrpcServer.bind(config, member, system).toCompletableFuture().get(bindTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      metricsBindings =
+          MetricsListeners.bind(config, member, system).toCompletableFuture().get(bindTimeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;
       System.err.println("cairn: cannot serve client requests on " + config.listenClientUrls() + ": " + cause.getMessage());
@@ -185,9 +189,11 @@ public final class Main {
       terminate(system);
       return 1;
     }
-    shutdown.bindings().set(bindings);
+    shutdown.bindings().set(java.util.stream.Stream.concat(bindings.stream(), metricsBindings.stream()).toList());
     EMBED.info("ready to serve client requests");
     logServing(config, bindings);
+    // etcd's serveMetrics line, one per --listen-metrics-urls URL
+    config.listenMetricsUrls().forEach(url -> EMBED.info("listening for metrics on {}", url));
 
     // Main's thread waits for the system; the shutdown hook terminates it after a signal.
     CompletableFuture.anyOf(system.getWhenTerminated().toCompletableFuture(), removed).join();

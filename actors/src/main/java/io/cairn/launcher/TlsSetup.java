@@ -26,11 +26,9 @@ final class TlsSetup {
   static CairnConfig resolve(CairnConfig config) throws Failure {
     CairnConfig.Tls peer = selfSigned(config.peerTls(), config, "peer", config.listenPeerUrls());
     CairnConfig.Tls client = selfSigned(config.clientTls(), config, "client", config.listenClientUrls());
-    for (URI url : config.listenPeerUrls()) {
-      if (isHttps(url) && !peer.hasKeyPair()) {
-        throw new Failure("cannot listen on TLS for " + url.getAuthority() + ": KeyFile and CertFile are not presented");
-      }
-    }
+    requireKeyPair(config.listenPeerUrls(), peer);
+    // etcd's metrics listeners take the client TLS info and fail the same way, though only once the server started
+    requireKeyPair(config.listenMetricsUrls(), client);
     for (URI url : config.listenClientUrls()) {
       if (isHttps(url) && !client.hasKeyPair()) {
         throw new Failure("TLS key/cert (--cert-file, --key-file) must be provided for client url " + url
@@ -61,6 +59,15 @@ final class TlsSetup {
         SelfSignedCertificate.ensure(config.dataDir().resolve("fixtures").resolve(side), urls);
     // etcd replaces the whole TLS info with SelfCert's: no trusted CA, no client certificate check.
     return new CairnConfig.Tls(files.certFile(), files.keyFile(), null, false, true);
+  }
+
+  /** etcd's transport.NewListener on an https URL without a key pair. */
+  private static void requireKeyPair(List<URI> urls, CairnConfig.Tls tls) throws Failure {
+    for (URI url : urls) {
+      if (isHttps(url) && !tls.hasKeyPair()) {
+        throw new Failure("cannot listen on TLS for " + url.getAuthority() + ": KeyFile and CertFile are not presented");
+      }
+    }
   }
 
   private static boolean isHttps(URI url) {

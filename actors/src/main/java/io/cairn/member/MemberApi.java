@@ -47,6 +47,11 @@ public interface MemberApi {
     return java.util.concurrent.CompletableFuture.failedFuture(EtcdError.NOT_CAPABLE.exception());
   }
 
+  /** This member's Prometheus series (GET /metrics); null where there are none (test stubs). */
+  default io.cairn.metrics.MemberMetrics metrics() {
+    return null;
+  }
+
   /** Runtime reconfiguration; null where the member cannot change its configuration (test stubs). */
   default Reconfiguration reconfiguration() {
     return null;

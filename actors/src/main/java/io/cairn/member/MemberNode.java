@@ -18,6 +18,7 @@ import io.cairn.api.mvccpb.Event;
 import io.cairn.launcher.CairnConfig;
 import io.cairn.member.lease.Lessor;
 import io.cairn.member.watch.WatchHub;
+import io.cairn.metrics.MemberMetrics;
 import io.cairn.persistence.mvcc.MvccStore;
 import io.cairn.api.raft.HardState;
 import io.cairn.api.raft.SnapshotMeta;
@@ -105,6 +106,7 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   private final WatchHub watchHub;
   private final Lessor lessor;
   private final ReadIndexBatcher reads;
+  private final MemberMetrics metrics;
   private final CompletableFuture<Void> stopped = new CompletableFuture<>();
   private final CompletableFuture<Void> ready = new CompletableFuture<>();
   private final CompletableFuture<Void> removed = new CompletableFuture<>();
@@ -134,6 +136,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     this.watchHub = new WatchHub(store, system);
     this.lessor = new Lessor(this, system, minLeaseTtlSeconds(config));
     this.reads = new ReadIndexBatcher(this::readIndex, appliedIndex, MAX_WAITING_READS);
+    // read at scrape time only, once the member serves clients (raft is set by then)
+    this.metrics = new MemberMetrics(this, () -> raft.isLeader(), registry);
   }
 
   /**
@@ -303,7 +307,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
             MemberGuardian.create(
                 applier,
                 applierRef -> RaftNode.create(settings, raftLog, transport, applierRef.narrow(),
-                    status -> raft = status, snapshots(applierRef)),
+                    status -> {
+                      metrics.leaderSeen(status.leaderId());
+                      raft = status;
+                    },
+                    snapshots(applierRef)),
                 compactor, logRef, stopped),
             "member-" + self, Props.empty());
     log = logRef.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
@@ -534,6 +542,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   }
 
   @Override
+  public MemberMetrics metrics() {
+    return metrics;
+  }
+
+  @Override
   public WatchHub watchHub() {
     return watchHub;
   }
@@ -691,5 +704,6 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     }
     SERVER_LOG.info("{}", BatchingStats.summary());
     store.close();
+    metrics.close();
   }
 }

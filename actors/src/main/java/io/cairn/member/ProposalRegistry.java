@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Proposals waiting to be applied, by request ID (etcd's pkg/wait). Bounded: beyond {@code maxInFlight}
@@ -23,6 +24,8 @@ public final class ProposalRegistry implements AutoCloseable {
 
   private final Map<Long, Waiter> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  /** Waiters that expired unanswered (etcd_server_proposals_failed_total). */
+  private final LongAdder timedOut = new LongAdder();
   private final int maxInFlight;
   private final long timeoutMs;
   private final ScheduledThreadPoolExecutor timer;
@@ -56,7 +59,7 @@ public final class ProposalRegistry implements AutoCloseable {
     }
     CompletableFuture<Message> future = new CompletableFuture<>();
     ScheduledFuture<?> expiry =
-        timer.schedule(() -> fail(id, EtcdError.TIMEOUT.exception()), timeoutMs, TimeUnit.MILLISECONDS);
+        timer.schedule(() -> expire(id), timeoutMs, TimeUnit.MILLISECONDS);
     if (waiters.putIfAbsent(id, new Waiter(future, expiry)) != null) {
       expiry.cancel(false);
       inFlight.decrementAndGet();
@@ -80,6 +83,14 @@ public final class ProposalRegistry implements AutoCloseable {
     }
   }
 
+  private void expire(long id) {
+    Waiter w = remove(id);
+    if (w != null) {
+      timedOut.increment();
+      w.future.completeExceptionally(EtcdError.TIMEOUT.exception());
+    }
+  }
+
   /** Fails every waiter, e.g. with STOPPED when the member shuts down. */
   public void failAll(EtcdError error) {
     waiters.keySet().forEach(id -> fail(id, error.exception()));
@@ -87,6 +98,11 @@ public final class ProposalRegistry implements AutoCloseable {
 
   public int inFlight() {
     return inFlight.get();
+  }
+
+  /** Proposals that expired before they were applied, since the member started. */
+  public long timedOut() {
+    return timedOut.sum();
   }
 
   private Waiter remove(long id) {

@@ -10,9 +10,9 @@ import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
 import akka.http.javadsl.model.StatusCodes;
-import akka.http.javadsl.model.headers.Allow;
 import com.google.protobuf.ByteString;
 import io.cairn.api.etcdserverpb.RangeRequest;
+import io.cairn.grpc.HttpEndpoints;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.time.Duration;
@@ -52,11 +52,10 @@ final class ProxyHttpEndpoints {
   CompletionStage<HttpResponse> answer(HttpRequest request) {
     String path = request.getUri().path();
     if (!path.equals("/health") && !path.equals("/metrics")) {
-      return done(HttpResponse.create().withStatus(StatusCodes.NOT_FOUND).withEntity(TEXT, "404 page not found\n"));
+      return done(HttpEndpoints.notFound());
     }
     if (path.equals("/health") && request.method() != HttpMethods.GET) {
-      return done(HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
-          .addHeader(Allow.create(HttpMethods.GET)).withEntity(TEXT, "Method Not Allowed\n"));
+      return done(HttpEndpoints.methodNotAllowed());
     }
     return path.equals("/health") ? health() : metrics(0);
   }

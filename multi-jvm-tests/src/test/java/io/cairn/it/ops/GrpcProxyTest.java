@@ -239,7 +239,8 @@ class GrpcProxyTest {
         return text.lines().filter(l -> l.startsWith("# TYPE ")).sorted().toList();
     }
 
-    private static HttpResponse<String> get(String url) {
+    /** GET over HTTP/1.1, bounded (5 s to connect, 10 s for the answer). */
+    static HttpResponse<String> get(String url) {
         try {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(Duration.ofSeconds(5)).build();
