@@ -187,8 +187,12 @@ public final class ClusterProcesses implements AutoCloseable {
         if (!members.get(i).isAlive()) return null;
         Etcdctl.Result r = ctl(i).run(Duration.ofSeconds(10), null,
                 "endpoint", "status", "-w", "json", "--command-timeout=2s");
-        if (r.exitCode() != 0) return null;
-        Matcher m = STATUS.matcher(r.stdout());
+        return r.exitCode() == 0 ? parseStatus(i, r.stdout()) : null;
+    }
+
+    /** Member i's status from its {@code endpoint status -w json} output, or null if it has none. */
+    public static Status parseStatus(int i, String json) {
+        Matcher m = STATUS.matcher(json);
         if (!m.find()) return null;
         return new Status(i, m.group(1), m.group(2), Long.parseLong(m.group(4)), Long.parseLong(m.group(3)));
     }

@@ -167,7 +167,7 @@ class PeerTlsTest {
     }
 
     /** Guide 002's static three-member cluster (machine-0..2, etcd-cluster-1) with the given schemes and flags. */
-    private static List<ServerProcess> threeMembers(ServerProcess.Kind kind, Path dir, int[] ports, String clientScheme,
+    static List<ServerProcess> threeMembers(ServerProcess.Kind kind, Path dir, int[] ports, String clientScheme,
             String peerScheme, IntFunction<List<String>> more) {
         StringBuilder cluster = new StringBuilder();
         for (int i = 0; i < 3; i++) {
@@ -193,7 +193,7 @@ class PeerTlsTest {
         return ClusterProcesses.memberFlags("machine-0", data, clientUrl, peerUrl, "machine-0=" + peerUrl, "new");
     }
 
-    private static void closeAll(List<ServerProcess> members) {
+    static void closeAll(List<ServerProcess> members) {
         for (ServerProcess m : members) {
             try { m.close(); } catch (RuntimeException | Error ignored) { }
         }
