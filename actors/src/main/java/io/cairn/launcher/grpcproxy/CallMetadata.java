@@ -4,6 +4,7 @@ import akka.grpc.javadsl.Metadata;
 import akka.grpc.javadsl.SingleResponseRequestBuilder;
 import akka.grpc.javadsl.StreamResponseRequestBuilder;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The client metadata a member acts on, passed along with each forwarded call: etcd's auth token ("token", which
@@ -13,6 +14,11 @@ final class CallMetadata {
   static final List<String> FORWARDED_KEYS = List.of("token", "hasleader");
 
   private CallMetadata() {}
+
+  /** The forwarded values (absent ones included), in FORWARDED_KEYS order: calls equal here act alike on a member. */
+  static List<Optional<String>> forwardedValues(Metadata md) {
+    return FORWARDED_KEYS.stream().map(md::getText).toList();
+  }
 
   static <I, O> SingleResponseRequestBuilder<I, O> forward(SingleResponseRequestBuilder<I, O> call, Metadata md) {
     return withHeaders(call, md, SingleResponseRequestBuilder::addHeader);

@@ -1,7 +1,9 @@
 package io.cairn.launcher.grpcproxy;
 
 import akka.NotUsed;
+import akka.actor.typed.ActorSystem;
 import akka.grpc.javadsl.Metadata;
+import akka.stream.Materializer;
 import akka.stream.javadsl.Source;
 import io.cairn.api.etcdserverpb.LeaseClient;
 import io.cairn.api.etcdserverpb.LeaseGrantRequest;
@@ -17,14 +19,22 @@ import io.cairn.api.etcdserverpb.LeaseTimeToLiveRequest;
 import io.cairn.api.etcdserverpb.LeaseTimeToLiveResponse;
 import java.util.concurrent.CompletionStage;
 
-/** Lease forwarded; TimeToLive's keys through the {@link Namespace}; one member stream per keep-alive stream. */
+/**
+ * Lease forwarded; TimeToLive's keys through the {@link Namespace}. Keep-alive streams are coalesced as etcd's proxy
+ * does (proxy/grpcproxy/lease.go): client streams with the same forwarded metadata share one member stream, each
+ * getting the answers to its own requests ({@link LeaseKeepAliveHub}).
+ */
 final class LeaseProxy implements LeasePowerApi {
   private final LeaseClient client;
   private final Namespace ns;
+  private final LeaseKeepAliveHub keepAlives;
 
-  LeaseProxy(LeaseClient client, Namespace ns) {
+  LeaseProxy(LeaseClient client, Namespace ns, ActorSystem<?> system) {
     this.client = client;
     this.ns = ns;
+    this.keepAlives = new LeaseKeepAliveHub(
+        (requests, md) -> CallMetadata.forward(client.leaseKeepAlive(), md).invoke(requests),
+        LeaseKeepAliveHub.MAX_WAITING, LeaseKeepAliveHub.MAX_UNREAD, Materializer.matFromSystem(system));
   }
 
   @Override
@@ -39,7 +49,7 @@ final class LeaseProxy implements LeasePowerApi {
 
   @Override
   public Source<LeaseKeepAliveResponse, NotUsed> leaseKeepAlive(Source<LeaseKeepAliveRequest, NotUsed> in, Metadata md) {
-    return CallMetadata.forward(client.leaseKeepAlive(), md).invoke(in);
+    return keepAlives.keepAlive(in, md);
   }
 
   @Override

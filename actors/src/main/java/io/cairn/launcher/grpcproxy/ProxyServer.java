@@ -36,7 +36,7 @@ final class ProxyServer {
     Function<HttpRequest, CompletionStage<HttpResponse>> grpc = ServiceHandler.concatOrNotFound(
         KVPowerApiHandlerFactory.create(new KvProxy(members.kv, ns), errors, system),
         WatchPowerApiHandlerFactory.create(new WatchProxy(members.watch, ns), errors, system),
-        LeasePowerApiHandlerFactory.create(new LeaseProxy(members.lease, ns), errors, system),
+        LeasePowerApiHandlerFactory.create(new LeaseProxy(members.lease, ns, system), errors, system),
         ClusterPowerApiHandlerFactory.create(cluster, errors, system),
         MaintenancePowerApiHandlerFactory.create(new MaintenanceProxy(members.maintenance), errors, system),
         AuthPowerApiHandlerFactory.create(new AuthProxy(members.auth), errors, system),

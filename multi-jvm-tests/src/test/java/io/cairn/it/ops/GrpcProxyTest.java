@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * of a member of its own kind, side by side with etcd's, same assertions on etcdctl's and curl's outputs: requests
  * pass while one listed endpoint is dead; a member error comes back as etcdctl prints it directly; --namespace (the
  * guide's example, watch and txn); --resolver-prefix registrations and the member list; TLS towards an https member
- * with client certificates and on the proxy's own listener; /health and /metrics on both addresses.
+ * with client certificates and on the proxy's own listener; /health and /metrics on both addresses; lease keep-alives
+ * from concurrent client streams (coalesced onto one member stream) and for an unknown lease.
  */
 class GrpcProxyTest {
     private static final String COMPACTED = "Error: etcdserver: mvcc: required revision has been compacted\n";
@@ -127,6 +128,46 @@ class GrpcProxyTest {
             assertEquals("SUCCESS\n\nOK\n\nmy-key\nabc\n", txn.ok().stdout());
             assertEquals("yes\n", direct.run("get", "my-prefix/t1", "--print-value-only").ok().stdout());
             assertEquals("", direct.run("get", "t1").ok().stdout());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void keepsLeasesAliveFromConcurrentStreams(ServerProcess.Kind kind) throws Exception {
+        Path dir = ClusterProcesses.freshDirFor(GrpcProxyTest.class, "keepalive", kind);
+        int[] ports = ServerProcess.freePorts(3);
+        try (ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start();
+             ProxyProcess proxy = proxy(kind, dir, "p1", "--endpoints=127.0.0.1:" + ports[0],
+                     "--listen-addr=127.0.0.1:" + ports[2])) {
+            Etcdctl ctl = new Etcdctl("127.0.0.1:" + ports[2], dir.resolve("work"));
+            Etcdctl direct = new Etcdctl(member.endpoint(), dir.resolve("work"));
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                ids.add(ctl.run("lease", "grant", "60").ok().stdout().split(" ")[1]);
+            }
+            // two client streams at once (etcd's proxy and Cairn's put both on one member stream), then one-shot ones
+            try (Etcdctl.Background a = ctl.start("keepalive-a", "lease", "keep-alive", ids.get(0));
+                 Etcdctl.Background b = ctl.start("keepalive-b", "lease", "keep-alive", ids.get(1))) {
+                for (Etcdctl.Background stream : List.of(a, b)) {
+                    String want = "lease " + ids.get(stream == a ? 0 : 1) + " keepalived with TTL(60)\n";
+                    Await.await("keep-alive through the proxy", Duration.ofSeconds(30),
+                            () -> stream.stdout().startsWith(want) ? null : stream.stdout() + stream.stderr());
+                }
+                for (String id : ids) {
+                    assertEquals("lease " + id + " keepalived with TTL(60)\n",
+                            ctl.run("lease", "keep-alive", "--once", id).ok().stdout());
+                    String ttl = direct.run("lease", "timetolive", id).ok().stdout();
+                    String refreshed = "lease " + id + " granted with TTL\\(60s\\), remaining\\((5\\d|60)s\\)\n";
+                    assertTrue(ttl.matches(refreshed), ttl);
+                }
+            }
+            // an unknown lease: the member's TTL <= 0 answer, as etcdctl prints it talking to the member itself
+            Etcdctl.Result viaProxy = ctl.run("lease", "keep-alive", "--once", "1234");
+            Etcdctl.Result viaMember = direct.run("lease", "keep-alive", "--once", "1234");
+            assertEquals(viaMember.exitCode(), viaProxy.exitCode());
+            assertEquals(viaMember.stdout(), viaProxy.stdout());
+            assertEquals(lastLine(viaMember.stderr()), lastLine(viaProxy.stderr()));
         }
     }
 
@@ -233,6 +274,11 @@ class GrpcProxyTest {
                 .map(l -> l.replaceAll("\\s+", " ").replaceAll("^\\| 0 \\| started \\| [^|]+ \\|",
                         "| 0 | started | HOST |"))
                 .toList();
+    }
+
+    private static String lastLine(String text) {
+        List<String> lines = text.lines().toList();
+        return lines.isEmpty() ? "" : lines.get(lines.size() - 1);
     }
 
     private static List<String> metricFamilies(String text) {
