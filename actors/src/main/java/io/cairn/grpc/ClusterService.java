@@ -100,6 +100,11 @@ public final class ClusterService implements Cluster {
   }
 
   private Reconfiguration reconfiguration() {
+    return reconfiguration(member);
+  }
+
+  /** The member's reconfiguration, or etcd's error for a learner or a member that cannot change the cluster. */
+  static Reconfiguration reconfiguration(MemberApi member) {
     if (member.raftStatus().learner()) {
       throw EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception();
     }

@@ -32,13 +32,14 @@ import java.util.concurrent.Executor;
 /**
  * Serves every etcd service (KV, Watch, Lease, Cluster, Maintenance, Auth, Lock, Election) on each
  * --listen-client-urls address: h2c for http:// (behind {@link H2cFrontDoor}), TLS for https://. The HTTP/2 server needs
- * akka.http.server.preview.enable-http2 = on. Non-gRPC GET /health, /version and /metrics are answered as etcd does.
+ * akka.http.server.preview.enable-http2 = on. Non-gRPC GET /health, /version and /metrics are answered as etcd does,
+ * /v2/members with --enable-v2 ({@link V2MembersEndpoint}).
  */
 public final class GrpcServer {
   private GrpcServer() {}
 
   public static CompletionStage<List<ServerBinding>> bind(CairnConfig config, MemberApi member, ActorSystem<?> system) {
-    Function<HttpRequest, CompletionStage<HttpResponse>> handler = handler(member, system);
+    Function<HttpRequest, CompletionStage<HttpResponse>> handler = handler(member, system, config.enableV2());
     return bindAll(config.listenClientUrls(), url -> bind(url, config, handler, system));
   }
 
@@ -53,8 +54,13 @@ public final class GrpcServer {
         .thenApply(ignored -> bindings.stream().map(CompletableFuture::join).toList());
   }
 
-  /** All services behind one handler; every factory gets GrpcErrors' handler so etcd's statuses go out. */
-  static Function<HttpRequest, CompletionStage<HttpResponse>> handler(MemberApi member, ActorSystem<?> system) {
+  /**
+   * All services behind one handler; every factory gets GrpcErrors' handler so etcd's statuses go out. With
+   * --enable-v2 the v2 members API is served too (etcd's v2http client handler).
+   */
+  static Function<HttpRequest, CompletionStage<HttpResponse>> handler(
+      MemberApi member, ActorSystem<?> system, boolean enableV2) {
+    V2MembersEndpoint v2Members = enableV2 ? new V2MembersEndpoint(member, system) : null;
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     var errors = GrpcErrors.exceptionHandler();
     long maxMessageBytes = RequestChecks.maxReceiveMessageBytes(member.limits());
@@ -90,8 +96,16 @@ public final class GrpcServer {
                     request.entity().getContentType(),
                     request.entity().withoutSizeLimit().getDataBytes().via(FrameSizeGuard.flow(maxMessageBytes)))));
       }
+      if (v2Members != null && V2MembersEndpoint.matches(received.getUri().path())) {
+        return v2Members.answer(received);
+      }
       var plain = HttpEndpoints.answer(received, member);
-      return plain.isPresent() ? plain.get() : grpc.apply(received);
+      if (plain.isPresent()) {
+        return plain.get();
+      }
+      // Go's mux answers a path nobody serves with http.NotFound (e.g. /v2/members without --enable-v2)
+      return grpc.apply(received).thenApply(r ->
+          r.status().intValue() == 404 && r.entity().isKnownEmpty() ? HttpEndpoints.notFound() : r);
     };
   }
 
