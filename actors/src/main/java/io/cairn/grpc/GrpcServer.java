@@ -99,13 +99,10 @@ public final class GrpcServer {
       if (v2Members != null && V2MembersEndpoint.matches(received.getUri().path())) {
         return v2Members.answer(received);
       }
-      var plain = HttpEndpoints.answer(received, member);
-      if (plain.isPresent()) {
-        return plain.get();
-      }
-      // Go's mux answers a path nobody serves with http.NotFound (e.g. /v2/members without --enable-v2)
-      return grpc.apply(received).thenApply(r ->
-          r.status().intValue() == 404 && r.entity().isKnownEmpty() ? HttpEndpoints.notFound() : r);
+      // etcd's HTTP mux takes every non-gRPC request and answers a path it does not serve with Go's http.NotFound
+      // (e.g. /v2/members without --enable-v2): such requests never reach the gRPC handlers
+      return HttpEndpoints.answer(received, member)
+          .orElseGet(() -> CompletableFuture.completedFuture(HttpEndpoints.notFound()));
     };
   }
 

@@ -5,8 +5,10 @@ import akka.http.javadsl.model.ContentTypes;
 import akka.http.javadsl.model.HttpMethods;
 import akka.http.javadsl.model.HttpRequest;
 import akka.http.javadsl.model.HttpResponse;
+import akka.http.javadsl.model.StatusCode;
 import akka.http.javadsl.model.StatusCodes;
 import akka.http.javadsl.model.headers.Allow;
+import akka.http.javadsl.model.headers.RawHeader;
 import akka.japi.function.Function;
 import io.cairn.member.MemberApi;
 import io.cairn.metrics.MemberMetrics;
@@ -81,13 +83,19 @@ public final class HttpEndpoints {
 
   /** Go's http.NotFound. */
   public static HttpResponse notFound() {
-    return HttpResponse.create().withStatus(StatusCodes.NOT_FOUND).withEntity(TEXT, "404 page not found\n");
+    return goError(StatusCodes.NOT_FOUND, "404 page not found");
   }
 
   /** etcdhttp's answer to a /health request that is not a GET. */
   public static HttpResponse methodNotAllowed() {
-    return HttpResponse.create().withStatus(StatusCodes.METHOD_NOT_ALLOWED)
-        .addHeader(Allow.create(HttpMethods.GET)).withEntity(TEXT, "Method Not Allowed\n");
+    return goError(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed").addHeader(Allow.create(HttpMethods.GET));
+  }
+
+  /** Go's http.Error: the text and a newline as text/plain, with X-Content-Type-Options: nosniff. */
+  static HttpResponse goError(StatusCode status, String text) {
+    return HttpResponse.create().withStatus(status)
+        .addHeader(RawHeader.create("X-Content-Type-Options", "nosniff"))
+        .withEntity(TEXT, text + "\n");
   }
 
   /** etcd's checkHealth: unhealthy with any alarm, without a leader, or when a linearizable read fails. */

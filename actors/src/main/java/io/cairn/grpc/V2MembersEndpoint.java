@@ -19,11 +19,11 @@ import io.cairn.member.ClusterInfo;
 import io.cairn.member.EtcdError;
 import io.cairn.member.EtcdException;
 import io.cairn.member.MemberApi;
+import io.cairn.member.cluster.NewUrls;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.StringReader;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +64,7 @@ final class V2MembersEndpoint {
     if (!METHODS.contains(method)) {
       // allowMethod: before the cluster ID header is set
       request.discardEntityBytes(system);
-      return done(goError(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed")
+      return done(HttpEndpoints.goError(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed")
           .addHeader(RawHeader.create("Allow", String.join(",", METHODS))));
     }
     RawHeader clusterId = RawHeader.create("X-Etcd-Cluster-Id", Long.toHexString(member.cluster().clusterId()));
@@ -105,26 +105,23 @@ final class V2MembersEndpoint {
 
   /** POST: 201 with the new member (no name, no client URLs yet); a learner is not asked for in v2. */
   private CompletionStage<HttpResponse> add(List<String> peerUrls) {
-    CompletionStage<ClusterInfo.Member> added;
-    try {
-      added = ClusterService.reconfiguration(member).add(peerUrls, false);
-    } catch (EtcdException e) {
-      added = CompletableFuture.failedFuture(e);
-    }
-    return added.handle((m, failure) -> failure == null ? encoded(StatusCodes.CREATED, toJson(m))
+    return attempt(() -> ClusterService.reconfiguration(member).add(peerUrls, false)).handle((m, failure) -> failure == null ? encoded(StatusCodes.CREATED, toJson(m))
         : changeError(failure, 0));
   }
 
   /** PUT and DELETE: 204, or etcd's errors for the change. */
   private static CompletionStage<HttpResponse> change(long id, java.util.function.Supplier<CompletionStage<Void>> call) {
-    CompletionStage<Void> changed;
-    try {
-      changed = call.get();
-    } catch (EtcdException e) {
-      changed = CompletableFuture.failedFuture(e);
-    }
-    return changed.handle((v, failure) -> failure == null ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
+    return attempt(call).handle((v, failure) -> failure == null ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
         : changeError(failure, id));
+  }
+
+  /** The reconfiguration's refusals (thrown before it returns a stage) as a failed stage, like its later ones. */
+  private static <T> CompletionStage<T> attempt(java.util.function.Supplier<CompletionStage<T>> call) {
+    try {
+      return call.get();
+    } catch (EtcdException e) {
+      return CompletableFuture.failedFuture(e);
+    }
   }
 
   /** ErrIDNotFound 404, ErrPeerURLexists / ErrIDExists 409, anything else writeError's 500. */
@@ -146,7 +143,7 @@ final class V2MembersEndpoint {
   /** getID: no ID is Go's 405, an ID that is not hex 404 "No such member: <as given>". */
   private static CompletionStage<HttpResponse> withId(String rest, Function<Long, CompletionStage<HttpResponse>> then) {
     if (rest.isEmpty()) {
-      return done(goError(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed"));
+      return done(HttpEndpoints.goError(StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed"));
     }
     long id;
     try {
@@ -172,7 +169,7 @@ final class V2MembersEndpoint {
         .thenCompose(bytes -> {
           List<String> urls;
           try {
-            urls = newUrls(peerUrlsField(bytes.utf8String()));
+            urls = NewUrls.parseAll(peerUrlsField(bytes.utf8String())).stream().map(URI::toString).toList();
           } catch (IllegalArgumentException e) {
             return done(httpError(StatusCodes.BAD_REQUEST, e.getMessage()));
           }
@@ -249,37 +246,6 @@ final class V2MembersEndpoint {
     return p.isString() ? "string" : p.isNumber() ? "number" : "bool";
   }
 
-  /** types.NewURLs: at least one URL, http/https/unix/unixs, host:port, no path; sorted. */
-  static List<String> newUrls(List<String> given) {
-    if (given.isEmpty()) {
-      throw new IllegalArgumentException("no valid URLs given");
-    }
-    List<String> urls = new ArrayList<>();
-    for (String raw : given) {
-      String in = raw.strip();
-      URI u;
-      try {
-        u = new URI(in);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("parse " + in + ": " + e.getReason());
-      }
-      String scheme = u.getScheme() == null ? "" : u.getScheme();
-      if (!List.of("http", "https", "unix", "unixs").contains(scheme)) {
-        throw new IllegalArgumentException("URL scheme must be http, https, unix, or unixs: " + in);
-      }
-      String host = u.getRawAuthority() == null ? "" : u.getRawAuthority();
-      if (host.lastIndexOf(':') <= host.lastIndexOf(']')) {
-        throw new IllegalArgumentException("URL address does not have the form \"host:port\": " + in);
-      }
-      if (u.getRawPath() != null && !u.getRawPath().isEmpty()) {
-        throw new IllegalArgumentException("URL must not contain a path: " + in);
-      }
-      urls.add(in);
-    }
-    urls.sort(null);
-    return urls;
-  }
-
   /** httptypes.Member: id as types.ID's hex, then name, peerURLs, clientURLs (no isLearner in 3.4). */
   private static JsonObject toJson(ClusterInfo.Member m) {
     JsonObject o = new JsonObject();
@@ -304,13 +270,6 @@ final class V2MembersEndpoint {
     JsonObject o = new JsonObject();
     o.addProperty("message", message);
     return HttpResponse.create().withStatus(status).withEntity(ContentTypes.APPLICATION_JSON, GSON.toJson(o));
-  }
-
-  /** Go's http.Error. */
-  private static HttpResponse goError(StatusCode status, String text) {
-    return HttpResponse.create().withStatus(status)
-        .addHeader(RawHeader.create("X-Content-Type-Options", "nosniff"))
-        .withEntity(ContentTypes.TEXT_PLAIN_UTF8, text + "\n");
   }
 
   /** trimPrefix(p, membersPrefix): the prefix, then one leading slash. */

@@ -2,7 +2,6 @@ package io.cairn.member;
 
 import io.cairn.api.internal.ConfChange;
 import io.cairn.api.internal.MemberRecord;
-import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -112,20 +111,12 @@ public final class Reconfiguration {
     }
   }
 
-  /** etcd's types.NewURLs: http(s)/unix(s) scheme, host:port, no path. */
+  /** etcd's v3rpc MemberAdd/MemberUpdate: types.NewURLs, any refusal being ErrGRPCMemberBadURLs. */
   static void checkUrls(List<String> urls) {
-    for (String url : urls) {
-      try {
-        URI u = new URI(url);
-        String scheme = u.getScheme();
-        boolean schemeOk = scheme != null && List.of("http", "https", "unix", "unixs").contains(scheme);
-        boolean pathOk = u.getRawPath() == null || u.getRawPath().isEmpty();
-        if (!schemeOk || u.getHost() == null || u.getPort() < 0 || !pathOk) {
-          throw EtcdError.MEMBER_BAD_URLS.exception();
-        }
-      } catch (java.net.URISyntaxException e) {
-        throw EtcdError.MEMBER_BAD_URLS.exception();
-      }
+    try {
+      urls.forEach(io.cairn.member.cluster.NewUrls::parse);
+    } catch (IllegalArgumentException e) {
+      throw EtcdError.MEMBER_BAD_URLS.exception();
     }
   }
 

@@ -73,9 +73,8 @@ final class KeepAliveRouter
     return Pair.create(logic, logic);
   }
 
-  /** A client's unanswered requests, per lease ID. */
+  /** A client's unanswered requests (where they wait is in the per-ID FIFOs). */
   private static final class Waiting {
-    final Map<Long, Integer> byId = new HashMap<>();
     int count;
     boolean halfClosed;
   }
@@ -181,7 +180,6 @@ final class KeepAliveRouter
       }
       long id = sent.request().getID();
       waiters.computeIfAbsent(id, i -> new ArrayDeque<>()).add(client);
-      waiting.byId.merge(id, 1, Integer::sum);
       waiting.count++;
       push(toMember, sent.request());
     }
@@ -206,7 +204,6 @@ final class KeepAliveRouter
         waiters.remove(id);
       }
       Waiting waiting = byClient.get(client);
-      waiting.byId.computeIfPresent(id, (i, n) -> n == 1 ? null : n - 1);
       if (--waiting.count == 0) {
         byClient.remove(client);
       }
@@ -227,14 +224,10 @@ final class KeepAliveRouter
       if (waiting == null) {
         return;
       }
-      waiting.byId.forEach((id, n) -> {
-        ArrayDeque<KeepAliveClient> fifo = waiters.get(id);
-        for (int i = 0; i < n; i++) {
-          fifo.removeFirstOccurrence(client);
-        }
-        if (fifo.isEmpty()) {
-          waiters.remove(id);
-        }
+      // A client leaves rarely; its places are found by scanning the FIFOs (at most maxWaiting per client).
+      waiters.values().removeIf(fifo -> {
+        fifo.removeIf(c -> c == client);
+        return fifo.isEmpty();
       });
     }
 
