@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.cairn.api.etcdserverpb.DeleteRangeRequest;
 import io.cairn.api.etcdserverpb.RequestOp;
 import io.cairn.member.EtcdError;
+import io.cairn.persistence.mvcc.KeyOrder;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -94,6 +95,6 @@ final class TxnIntervals {
   }
 
   private static int compare(ByteString a, ByteString b) {
-    return ByteString.unsignedLexicographicalComparator().compare(a, b);
+    return KeyOrder.UNSIGNED.compare(a, b);
   }
 }

@@ -59,4 +59,13 @@ public interface MemberApi {
 
   /** Completes when this member has applied everything committed before the call (ReadIndex). */
   CompletionStage<Void> linearizableRead();
+
+  /**
+   * etcd's ApplyWait: completes once this member has applied everything it knew committed at the call, with no
+   * round to the leader. The leader waits so before it answers a lease request a follower forwarded (etcd's
+   * leasehttp handler): the follower may have applied the LeaseGrant before the leader did.
+   */
+  default CompletionStage<Void> applyWait() {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
 }

@@ -52,6 +52,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -118,6 +119,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
   private ActorRef<LogCommand> log;
   private volatile RaftNodeStatus raft;
   private volatile boolean closed;
+  /** At most one {@link #askPeersWhetherRemoved} round at a time. */
+  private final AtomicBoolean removalCheckRunning = new AtomicBoolean();
 
   private MemberNode(CairnConfig config, ActorSystem<?> system, MvccStore store, ClusterInfo cluster) {
     this.config = config;
@@ -309,7 +312,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
                 applierRef -> RaftNode.create(settings, raftLog, transport, applierRef.narrow(),
                     status -> {
                       metrics.leaderSeen(status.leaderId());
+                      RaftNodeStatus before = raft;
                       raft = status;
+                      if (status.leaderId() == 0 && before != null && before.leaderId() != 0) {
+                        askPeersWhetherRemoved();
+                      }
                     },
                     snapshots(applierRef)),
                 compactor, logRef, stopped),
@@ -317,16 +324,39 @@ public final class MemberNode implements MemberApi, AutoCloseable {
     log = logRef.orTimeout(requestTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
     lessor.start();
     if (!fresh) {
-      // A member removed while it was down learns it from its peers and stops, as etcd's does.
-      List<String> peers = cluster.members().stream().filter(m -> m.id() != memberId && !m.peerUrls().isEmpty())
-          .map(m -> m.peerUrls().get(0)).toList();
-      RemoteMembership.watchForRemoval(system, cluster.clusterId(), memberId, peers, () -> {
-        SERVER_LOG.warn("a peer reports this member as removed from cluster {}", clusterHex);
-        removed.complete(null);
-      });
+      askPeersWhetherRemoved(); // removed while it was down
     }
     publish(fresh);
   }
+
+  /**
+   * etcd's peers answer a removed member's Raft messages with 410 Gone and it stops ("the member has been permanently
+   * removed from the cluster"). Here a member asks its peers whether they list it as removed when it (re)starts and
+   * whenever it loses its leader, and again every {@link #LEADERLESS_REMOVAL_CHECK} while it has none: a member that
+   * was down or cut off when its removal committed never gets that entry (the leader stops replicating to it), so it
+   * would otherwise campaign forever.
+   */
+  private void askPeersWhetherRemoved() {
+    if (closed || removed.isDone() || !removalCheckRunning.compareAndSet(false, true)) {
+      return;
+    }
+    ClusterInfo cluster = membership.current();
+    List<String> peers = peerUrls(cluster).entrySet().stream().filter(e -> e.getKey() != memberId)
+        .map(Map.Entry::getValue).toList();
+    RemoteMembership.watchForRemoval(system, cluster.clusterId(), memberId, peers, () -> {
+      SERVER_LOG.warn("a peer reports this member as removed from cluster {}", MemberIds.hex(cluster.clusterId()));
+      removed.complete(null);
+    }).whenComplete((done, error) -> {
+      removalCheckRunning.set(false);
+      if (!closed && raft.leaderId() == 0) {
+        system.scheduler().scheduleOnce(LEADERLESS_REMOVAL_CHECK, this::askPeersWhetherRemoved,
+            system.executionContext());
+      }
+    });
+  }
+
+  /** How often a member without a leader asks its peers whether it was removed. */
+  static final Duration LEADERLESS_REMOVAL_CHECK = Duration.ofSeconds(5);
 
   /**
    * Raft §7 for this member: as leader it streams its store (written on the blocking dispatcher) to followers
@@ -648,6 +678,11 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       return CompletableFuture.failedFuture(EtcdError.NOT_SUPPORTED_FOR_LEARNER.exception());
     }
     return reads.read();
+  }
+
+  @Override
+  public CompletionStage<Void> applyWait() {
+    return appliedIndex.await(raftStatus().commitIndex());
   }
 
   private CompletionStage<Long> readIndex() {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -35,22 +36,26 @@ public final class RemoteMembership {
   }
 
   /**
-   * A restarted member asks its peers whether it is still a member (etcd's peers answer a removed member's
-   * messages with 410 Gone, and it stops): onRemoved runs when a peer of the same cluster lists this member as
-   * removed. Stops at the first answer of the cluster; bounded to {@link #FETCH_TIMEOUT} of attempts.
+   * A member asks its peers whether it is still a member (etcd's peers answer a removed member's messages with 410
+   * Gone, and it stops): onRemoved runs when a peer of the same cluster lists this member as removed. Stops at the
+   * first answer of the cluster; bounded to {@link #FETCH_TIMEOUT} of attempts. The stage completes when it stops.
    */
-  static void watchForRemoval(ActorSystem<?> system, long clusterId, long selfId, List<String> peerUrls,
-      Runnable onRemoved) {
+  static CompletionStage<Void> watchForRemoval(ActorSystem<?> system, long clusterId, long selfId,
+      List<String> peerUrls, Runnable onRemoved) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
     if (peerUrls.isEmpty()) {
-      return;
+      stopped.complete(null);
+    } else {
+      long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
+      askNext(system, clusterId, selfId, peerUrls, 0, deadline, onRemoved, stopped);
     }
-    long deadline = System.nanoTime() + FETCH_TIMEOUT.toNanos();
-    askNext(system, clusterId, selfId, peerUrls, 0, deadline, onRemoved);
+    return stopped;
   }
 
   private static void askNext(ActorSystem<?> system, long clusterId, long selfId, List<String> peerUrls, int attempt,
-      long deadline, Runnable onRemoved) {
+      long deadline, Runnable onRemoved, CompletableFuture<Void> stopped) {
     if (System.nanoTime() > deadline) {
+      stopped.complete(null);
       return;
     }
     ask(system, peerUrls.get(attempt % peerUrls.size()))
@@ -59,10 +64,11 @@ public final class RemoteMembership {
             if (reply.getMembers().getRemovedList().contains(selfId)) {
               onRemoved.run();
             }
-            return; // the cluster answered
+            stopped.complete(null); // the cluster answered
+            return;
           }
           system.scheduler().scheduleOnce(Duration.ofMillis(500),
-              () -> askNext(system, clusterId, selfId, peerUrls, attempt + 1, deadline, onRemoved),
+              () -> askNext(system, clusterId, selfId, peerUrls, attempt + 1, deadline, onRemoved, stopped),
               system.executionContext());
         });
   }

@@ -26,7 +26,9 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +91,9 @@ class LeaseForwardingTest {
     final List<ClusterInfo.Member> members;
     final Lessor lessor = new Lessor(this, null, 1);
     volatile long leaderId;
+    /** What applyWait returns; each call is counted down on applyWaits. */
+    volatile CompletableFuture<Void> applied = CompletableFuture.completedFuture(null);
+    volatile CountDownLatch applyWaits = new CountDownLatch(1);
 
     FakeMember(long id, List<ClusterInfo.Member> members) {
       super(7, id, 3);
@@ -109,6 +114,12 @@ class LeaseForwardingTest {
     @Override
     public Lessor lessor() {
       return lessor;
+    }
+
+    @Override
+    public CompletionStage<Void> applyWait() {
+      applyWaits.countDown();
+      return applied;
     }
 
     @Override
@@ -158,6 +169,29 @@ class LeaseForwardingTest {
     assertEquals(List.of(10L, 11L, 999L, 10L), replies.stream().map(LeaseKeepAliveResponse::getID).toList());
     replies.forEach(r -> assertEquals(FOLLOWER, r.getHeader().getMemberId(), "etcd fills the local header"));
     assertTrue(follower.lessor.leaseIds().isEmpty(), "a follower's lessor is not the one renewed");
+  }
+
+  /**
+   * etcd's leasehttp handler: the leader renews only after applying what it had committed. A follower answers a
+   * LeaseGrant once it applied it and may forward the first keep-alive before the leader applied the grant;
+   * renewing at once reported the lease expired (TTL 0, "lease expired" in the benchmark's lease-keepalive).
+   */
+  @Test
+  void theLeaderRenewsAForwardedKeepAliveOnlyAfterApplyingWhatItCommitted() throws Exception {
+    CompletableFuture<Void> grantApplied = new CompletableFuture<>();
+    leader.applied = grantApplied;
+    leader.applyWaits = new CountDownLatch(1);
+    try {
+      CompletionStage<List<LeaseKeepAliveResponse>> replies = serviceOf(follower())
+          .leaseKeepAlive(Source.single(LeaseKeepAliveRequest.newBuilder().setID(30).build()))
+          .runWith(Sink.seq(), system);
+      assertTrue(leader.applyWaits.await(AWAIT.toMillis(), TimeUnit.MILLISECONDS), "the leader waits to apply");
+      leader.lessor.granted(30, 60); // the grant's apply, on the leader, after the follower's
+      grantApplied.complete(null);
+      assertEquals(List.of(60L), await(replies).stream().map(LeaseKeepAliveResponse::getTTL).toList());
+    } finally {
+      leader.applied = CompletableFuture.completedFuture(null);
+    }
   }
 
   @Test

@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -31,6 +33,8 @@ public final class PeerLeaseRequests {
   static final String NAME = "cairn-lease-requests";
   /** Resolved leader references kept; more members than this is far beyond any cluster etcd supports. */
   private static final int MAX_CACHED_PEERS = 64;
+  /** etcd's leasehttp applyTimeout. */
+  private static final Duration APPLY_TIMEOUT = Duration.ofSeconds(1);
 
   private final ActorSystem<?> system;
   private final Duration askTimeout;
@@ -47,8 +51,25 @@ public final class PeerLeaseRequests {
    * asks again, whoever leads by then). Once per ActorSystem.
    */
   public static void serve(ActorSystem<?> system, MemberApi member) {
-    PeerAsk.serve(system, NAME, LeaderLeaseRequest.class, LeaderLeaseRequest::getReplyTo,
-        request -> answerHere(member, request));
+    PeerAsk.serveAsync(system, NAME, LeaderLeaseRequest.class, LeaderLeaseRequest::getReplyTo,
+        request -> afterApplyWait(member, request, system.executionContext()));
+  }
+
+  /**
+   * etcd's leasehttp handler waits for ApplyWait (at most applyTimeout, 1 s) before it renews or reads a lease: a
+   * follower answers a LeaseGrant once it applied it, and may forward the client's first keep-alive before this
+   * leader applied the grant, which would then be reported expired (TTL 0) though it was just granted. A wait that
+   * was needed ends on the applier's thread, so the answer is made on {@code executor}, off the apply path.
+   */
+  private static CompletionStage<LeaderLeaseReply> afterApplyWait(MemberApi member, LeaderLeaseRequest request,
+      Executor executor) {
+    CompletableFuture<Void> applied = member.applyWait().toCompletableFuture();
+    if (applied.isDone() && !applied.isCompletedExceptionally()) {
+      return CompletableFuture.completedFuture(answerHere(member, request));
+    }
+    return applied.orTimeout(APPLY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+        .handleAsync((done, error) -> error != null ? refusal(EtcdError.TIMEOUT.message()) : answerHere(member, request),
+            executor);
   }
 
   private static LeaderLeaseReply answerHere(MemberApi member, LeaderLeaseRequest request) {

@@ -73,17 +73,20 @@ final class LeaseKeepAliveHub {
 
   private void detach(List<Optional<String>> key, KeepAliveClient client) {
     client.detached();
+    List<KeepAliveUpstream> unused = new ArrayList<>(1);
     upstreams.computeIfPresent(key, (k, upstream) -> {
       if (!upstream.clients.remove(client)) {
         return upstream; // the client's member stream has already ended
       }
       if (upstream.clients.isEmpty()) {
-        upstream.control.close();
+        unused.add(upstream);
         return null;
       }
       upstream.control.detach(client);
       return upstream;
     });
+    // Closed once it is out of the map, so whoever sees the member stream end also sees it gone from here.
+    unused.forEach(upstream -> upstream.control.close());
   }
 
   private void ended(List<Optional<String>> key, KeepAliveUpstream upstream, Throwable failure) {

@@ -33,9 +33,10 @@ final class ProxyServer {
   static Function<HttpRequest, CompletionStage<HttpResponse>> handler(MemberClients members, Namespace ns,
       ClusterProxy cluster, ProxyHttpEndpoints http, ActorSystem<?> system) {
     var errors = GrpcErrors.exceptionHandler();
+    var kv = new KvProxy(members.kv, ns, new RangeCache(RangeCache.DEFAULT_MAX_ENTRIES));
     Function<HttpRequest, CompletionStage<HttpResponse>> grpc = ServiceHandler.concatOrNotFound(
-        KVPowerApiHandlerFactory.create(new KvProxy(members.kv, ns), errors, system),
-        WatchPowerApiHandlerFactory.create(new WatchProxy(members.watch, ns), errors, system),
+        KVPowerApiHandlerFactory.create(kv, errors, system),
+        WatchPowerApiHandlerFactory.create(new WatchProxy(members.watch, ns, system), errors, system),
         LeasePowerApiHandlerFactory.create(new LeaseProxy(members.lease, ns, system), errors, system),
         ClusterPowerApiHandlerFactory.create(cluster, errors, system),
         MaintenancePowerApiHandlerFactory.create(new MaintenanceProxy(members.maintenance), errors, system),

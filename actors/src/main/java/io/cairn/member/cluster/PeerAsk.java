@@ -7,6 +7,7 @@ import akka.actor.typed.Props;
 import akka.actor.typed.javadsl.AskPattern;
 import akka.actor.typed.javadsl.Behaviors;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -21,12 +22,18 @@ public final class PeerAsk {
   /** Serves requests at /system/{name}, each answered to the reply_to it carries. Once per ActorSystem. */
   public static <Q, R> void serve(ActorSystem<?> system, String name, Class<Q> type, Function<Q, String> replyTo,
       Function<Q, R> answer) {
+    serveAsync(system, name, type, replyTo, request -> CompletableFuture.completedFuture(answer.apply(request)));
+  }
+
+  /** As {@link #serve}, for answers that complete later; the reply goes out when the answer completes. */
+  public static <Q, R> void serveAsync(ActorSystem<?> system, String name, Class<Q> type,
+      Function<Q, String> replyTo, Function<Q, CompletionStage<R>> answer) {
     ActorRefResolver resolver = ActorRefResolver.get(system);
     system.systemActorOf(
         Behaviors.receive(type)
             .onMessage(type, request -> {
               ActorRef<R> to = resolver.resolveActorRef(replyTo.apply(request));
-              to.tell(answer.apply(request));
+              answer.apply(request).thenAccept(to::tell);
               return Behaviors.same();
             })
             .build(),

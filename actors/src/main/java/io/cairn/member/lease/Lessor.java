@@ -4,6 +4,7 @@ import akka.actor.Cancellable;
 import com.google.protobuf.ByteString;
 import io.cairn.member.EtcdError;
 import io.cairn.member.EtcdException;
+import io.cairn.persistence.mvcc.KeyOrder;
 import io.cairn.persistence.mvcc.LeaseRecord;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -177,7 +178,7 @@ public final class Lessor {
     List<ByteString> keys = List.of();
     if (withKeys) {
       keys = new ArrayList<>(backend.lease(leaseId).map(LeaseRecord::keys).orElse(java.util.Set.of()));
-      keys.sort(ByteString.unsignedLexicographicalComparator());
+      keys.sort(KeyOrder.UNSIGNED);
     }
     return Optional.of(new LeaseTimeToLive(leaseId, remainingSeconds, grantedTtlSeconds, List.copyOf(keys)));
   }

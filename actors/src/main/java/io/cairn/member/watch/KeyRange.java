@@ -1,6 +1,7 @@
 package io.cairn.member.watch;
 
 import com.google.protobuf.ByteString;
+import io.cairn.persistence.mvcc.KeyOrder;
 import java.util.Comparator;
 
 /**
@@ -9,7 +10,7 @@ import java.util.Comparator;
  */
 record KeyRange(ByteString key, ByteString end) {
   static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
-  private static final Comparator<ByteString> BYTES = ByteString.unsignedLexicographicalComparator();
+  private static final Comparator<ByteString> BYTES = KeyOrder.UNSIGNED;
 
   /**
    * etcd's recvLoop normalisation (etcdserver/api/v3rpc/watch.go): an empty key is "\0", the smallest key.

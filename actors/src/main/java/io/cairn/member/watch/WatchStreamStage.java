@@ -33,11 +33,7 @@ import java.util.function.LongFunction;
  * Runs on the blocking-I/O dispatcher because catch-up pages and prev_kv are store reads.
  */
 final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchResponse>> {
-  /** etcd's clientv3.InvalidWatchID: a response that belongs to no single watcher. */
-  static final long NO_WATCH_ID = -1;
-
-  static final String EMPTY_RANGE = "mvcc: watcher range is empty";
-  static final String DUPLICATE_ID = "mvcc: duplicate watch ID provided on the WatchStream";
+  static final long NO_WATCH_ID = WatchAdmission.NO_WATCH_ID;
 
   /** Steps per pump before yielding to the actor's mailbox (a self wake-up continues the work). */
   private static final int MAX_STEPS_PER_PUMP = 64;
@@ -86,7 +82,7 @@ final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchRes
 
     private StreamInbox inbox;
     private long lastDrainedSeq;
-    private long nextAutoId;
+    private final WatchAdmission admission = new WatchAdmission(settings.maxWatchersPerStream());
     private boolean progressAllRequested;
 
     Logic() {
@@ -320,27 +316,15 @@ final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchRes
       }
     }
 
-    /** etcd recvLoop create_request + mvcc watchStream.Watch. */
+    /** etcd recvLoop create_request + mvcc watchStream.Watch (admission: {@link WatchAdmission}). */
     private void create(WatchCreateRequest c) {
+      WatchAdmission.Result admitted = admission.admit(c, watchers::containsKey, watchers.size());
+      if (admitted.refused()) {
+        refuse(admitted.refusal());
+        return;
+      }
+      long id = admitted.id();
       KeyRange range = KeyRange.of(c.getKey(), c.getRangeEnd());
-      if (range.isEmpty()) {
-        refuse(EMPTY_RANGE);
-        return;
-      }
-      long id = c.getWatchId();
-      if (id == 0) { // etcd's AutoWatchID: the next id not in use, from 0
-        while (watchers.containsKey(nextAutoId)) {
-          nextAutoId++;
-        }
-        id = nextAutoId++;
-      } else if (watchers.containsKey(id)) {
-        refuse(DUPLICATE_ID);
-        return;
-      }
-      if (watchers.size() >= settings.maxWatchersPerStream()) {
-        refuse("cairn: too many watchers on this stream (at most " + settings.maxWatchersPerStream() + ")");
-        return;
-      }
       boolean noPut = c.getFiltersList().contains(WatchCreateRequest.FilterType.NOPUT);
       boolean noDelete = c.getFiltersList().contains(WatchCreateRequest.FilterType.NODELETE);
       Watcher w = new Watcher(id, range, noPut, noDelete, c.getPrevKv(), c.getFragment(), c.getProgressNotify(), inbox);

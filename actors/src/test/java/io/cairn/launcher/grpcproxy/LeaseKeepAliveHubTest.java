@@ -1,23 +1,17 @@
 package io.cairn.launcher.grpcproxy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import akka.Done;
 import akka.NotUsed;
 import akka.actor.testkit.typed.javadsl.ActorTestKit;
-import akka.grpc.GrpcServiceException;
 import akka.grpc.javadsl.Metadata;
 import akka.grpc.javadsl.MetadataBuilder;
-import akka.japi.Pair;
-import akka.stream.BoundedSourceQueue;
 import akka.stream.KillSwitches;
 import akka.stream.Materializer;
 import akka.stream.SharedKillSwitch;
 import akka.stream.javadsl.Keep;
-import akka.stream.javadsl.Sink;
-import akka.stream.javadsl.SinkQueueWithCancel;
 import akka.stream.javadsl.Source;
 import io.cairn.api.etcdserverpb.LeaseKeepAliveRequest;
 import io.cairn.api.etcdserverpb.LeaseKeepAliveResponse;
@@ -27,9 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -72,27 +64,9 @@ class LeaseKeepAliveHubTest {
   }
 
   /** A client's keep-alive stream through the hub, read only when the test asks. */
-  static final class Client {
-    final BoundedSourceQueue<LeaseKeepAliveRequest> requests;
-    final SinkQueueWithCancel<LeaseKeepAliveResponse> answers;
-    final CompletionStage<Done> done;
-
+  static final class Client extends ClientStream<LeaseKeepAliveRequest, LeaseKeepAliveResponse> {
     Client(LeaseKeepAliveHub hub, Metadata md) {
-      Pair<BoundedSourceQueue<LeaseKeepAliveRequest>, Source<LeaseKeepAliveRequest, NotUsed>> in =
-          Source.<LeaseKeepAliveRequest>queue(1000).preMaterialize(mat);
-      requests = in.first();
-      Pair<CompletionStage<Done>, SinkQueueWithCancel<LeaseKeepAliveResponse>> out = hub.keepAlive(in.second(), md)
-          .watchTermination(Keep.right())
-          .toMat(Sink.queue(), Keep.both())
-          .run(mat);
-      done = out.first();
-      answers = out.second();
-    }
-
-    /** The client cancels its stream, as a client that goes away. */
-    void cancel() throws Exception {
-      answers.cancel();
-      done.toCompletableFuture().get(10, TimeUnit.SECONDS);
+      super(hub::keepAlive, md, mat);
     }
 
     void send(long... ids) {
@@ -105,20 +79,11 @@ class LeaseKeepAliveHubTest {
     List<Long> read(int n) throws Exception {
       List<Long> ids = new ArrayList<>();
       for (int i = 0; i < n; i++) {
-        LeaseKeepAliveResponse answer = answers.pull().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow();
+        LeaseKeepAliveResponse answer = next();
         assertEquals(10 * answer.getID(), answer.getTTL());
         ids.add(answer.getID());
       }
       return ids;
-    }
-
-    Status failure() throws Exception {
-      try {
-        done.toCompletableFuture().get(10, TimeUnit.SECONDS);
-      } catch (ExecutionException e) {
-        return assertInstanceOf(GrpcServiceException.class, e.getCause()).status();
-      }
-      throw new AssertionError("the stream completed instead of failing");
     }
   }
 
@@ -239,7 +204,7 @@ class LeaseKeepAliveHubTest {
     closing.requests.complete();
     assertEquals(List.of(3L), closing.read(1));
     // as from a member: the half-closed client's stream completes once answered
-    assertEquals(Optional.empty(), closing.answers.pull().toCompletableFuture().get(10, TimeUnit.SECONDS));
+    assertEquals(Optional.empty(), closing.responses.pull().toCompletableFuture().get(10, TimeUnit.SECONDS));
     requestsEnded.get(10, TimeUnit.SECONDS);
     assertEquals(0, hub.upstreamCount());
     assertEquals(1, member.opened.size());

@@ -69,6 +69,27 @@ class ClusterReconfigurationTest extends ClusterTestBase {
         assertEquals(3, cluster.ctl(0).run("member", "list").ok().lines().size());
     }
 
+    /**
+     * A member that misses the entry removing it (here paused while the others commit it; the leader then stops
+     * replicating to it) learns its removal from its peers once it runs again, and stops, as etcd's does through
+     * its peers' 410 Gone.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("servers")
+    void aMemberRemovedWhilePausedStopsWhenItRuns(ServerProcess.Kind kind) {
+        startCluster(kind, "removed-paused", 3);
+        cluster.ctl(0).run("put", "before", "1").ok();
+        cluster.sigstop(2);
+        cluster.leader(cluster.others(2), Duration.ofSeconds(30));
+        cluster.removeMember(2, 0);
+        ServerProcess old = cluster.member(2);
+        cluster.sigcont(2);
+        await(old.name() + " stops", Duration.ofSeconds(60), () -> old.isAlive() ? "still running" : null);
+        assertTrue(old.logSinceLaunch().contains("the member has been permanently removed from the cluster"),
+                old.logSinceLaunch());
+        assertEquals(2, cluster.ctl(0).run("member", "list").ok().lines().size());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("servers")
     void growOneThreeFiveAndShrinkToThreeUnderLoad(ServerProcess.Kind kind) throws Exception {

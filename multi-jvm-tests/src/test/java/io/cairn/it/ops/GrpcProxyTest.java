@@ -30,7 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * pass while one listed endpoint is dead; a member error comes back as etcdctl prints it directly; --namespace (the
  * guide's example, watch and txn); --resolver-prefix registrations and the member list; TLS towards an https member
  * with client certificates and on the proxy's own listener; /health and /metrics on both addresses; lease keep-alives
- * from concurrent client streams (coalesced onto one member stream) and for an unknown lease.
+ * from concurrent client streams (coalesced onto one member stream) and for an unknown lease; concurrent watchers
+ * (coalesced onto shared member watchers) printing what the member's own watchers print; the range cache
+ * (serializable reads stale until a write through the proxy, compaction, --namespace).
  */
 class GrpcProxyTest {
     private static final String COMPACTED = "Error: etcdserver: mvcc: required revision has been compacted\n";
@@ -101,12 +103,9 @@ class GrpcProxyTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void namespacesKeysWatchesAndTxns(ServerProcess.Kind kind) throws Exception {
         Path dir = ClusterProcesses.freshDirFor(GrpcProxyTest.class, "namespace", kind);
-        int[] ports = ServerProcess.freePorts(3);
-        try (ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start();
-             ProxyProcess proxy = proxy(kind, dir, "p1", "--endpoints=127.0.0.1:" + ports[0],
-                     "--listen-addr=127.0.0.1:" + ports[2], "--namespace=my-prefix/")) {
-            Etcdctl ctl = new Etcdctl("127.0.0.1:" + ports[2], dir.resolve("work"));
-            Etcdctl direct = new Etcdctl(member.endpoint(), dir.resolve("work"));
+        try (ProxiedMember p = new ProxiedMember(kind, kind, dir, "--namespace=my-prefix/")) {
+            Etcdctl ctl = p.ctl;
+            Etcdctl direct = p.direct;
             // the guide's example
             assertEquals("OK\n", ctl.run("put", "my-key", "abc").ok().stdout());
             assertEquals("my-prefix/my-key\nabc\n", direct.run("get", "my-prefix/my-key").ok().stdout());
@@ -128,7 +127,84 @@ class GrpcProxyTest {
             assertEquals("SUCCESS\n\nOK\n\nmy-key\nabc\n", txn.ok().stdout());
             assertEquals("yes\n", direct.run("get", "my-prefix/t1", "--print-value-only").ok().stdout());
             assertEquals("", direct.run("get", "t1").ok().stdout());
+
+            // the range cache works on the client's keys, as etcd's sits above the namespace: a write through the
+            // proxy refreshes a serializable read of the same key
+            assertEquals("abc\n", serializable(ctl, "my-key"));
+            direct.run("put", "my-prefix/my-key", "direct").ok();
+            assertEquals("abc\n", serializable(ctl, "my-key"));
+            assertEquals("OK\n", ctl.run("put", "my-key", "proxied").ok().stdout());
+            assertEquals("proxied\n", serializable(ctl, "my-key"));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void cachesSerializableRangesUntilAWriteThroughTheProxy(ServerProcess.Kind kind) throws Exception {
+        Path dir = ClusterProcesses.freshDirFor(GrpcProxyTest.class, "cache", kind);
+        try (ProxiedMember p = new ProxiedMember(kind, kind, dir)) {
+            ServerProcess member = p.member;
+            Etcdctl ctl = p.ctl;
+            Etcdctl direct = p.direct;
+            // a serializable read is answered from the cache: a write straight to the member is not seen...
+            assertEquals("OK\n", ctl.run("put", "k", "v1").ok().stdout());
+            assertEquals("v1\n", serializable(ctl, "k"));
+            direct.run("put", "k", "v2").ok();
+            assertEquals("v1\n", serializable(ctl, "k"));
+            // ...a linearizable one always goes to the member, and its answer is stored for serializable reads
+            assertEquals("v2\n", ctl.run("get", "k", "--print-value-only").ok().stdout());
+            assertEquals("v2\n", serializable(ctl, "k"));
+            // a put through the proxy makes the key fresh
+            direct.run("put", "k", "v3").ok();
+            assertEquals("v2\n", serializable(ctl, "k"));
+            assertEquals("OK\n", ctl.run("put", "k", "v4").ok().stdout());
+            assertEquals("v4\n", serializable(ctl, "k"));
+
+            // a range is invalidated by a write to any key inside it: put, delete (even of nothing), txn compare
+            assertEquals("v4\n", serializable(ctl, "k", "--prefix"));
+            direct.run("put", "k2", "direct").ok();
+            assertEquals("v4\n", serializable(ctl, "k", "--prefix"));
+            ctl.run("put", "k3", "proxied").ok();
+            assertEquals("v4\ndirect\nproxied\n", serializable(ctl, "k", "--prefix"));
+            direct.run("put", "k4", "direct").ok();
+            assertEquals("0\n", ctl.run("del", "k5").ok().stdout());
+            assertEquals("v4\ndirect\nproxied\ndirect\n", serializable(ctl, "k", "--prefix"));
+            assertEquals("", serializable(ctl, "t"));
+            direct.run("put", "t", "direct").ok();
+            // the compare's key is invalidated; the else branch's read is stored like any other
+            assertEquals("FAILURE\n\n", ctl.runWithStdin("value(\"t\") = \"x\"\n\nput z 1\n\nget q\n\n", "txn")
+                    .ok().stdout());
+            assertEquals("direct\n", serializable(ctl, "t"));
+            direct.run("put", "q", "direct").ok();
+            assertEquals("", serializable(ctl, "q"));
+
+            // --from-key: etcd 3.4's cache files a range end "\\0" as an interval ending before it begins, so no
+            // write through its proxy ever refreshes such a read; Cairn's covers every key from the key on
+            assertEquals("direct\n", serializable(ctl, "t", "--from-key"));
+            ctl.run("put", "u", "proxied").ok();
+            assertEquals(kind == ServerProcess.Kind.ETCD ? "direct\n" : "direct\nproxied\n",
+                    serializable(ctl, "t", "--from-key"));
+
+            // a compaction through the proxy: the cache answers the compacted error below it itself, and stops
+            // caching reads of the latest revision (etcd's Add wants a revision above the compacted one)
+            String revision = ctl.run("get", "k", "-w", "fields").ok().stdout().lines()
+                    .filter(l -> l.startsWith("\"Revision\"")).findFirst().orElseThrow().split(" : ")[1];
+            assertEquals("compacted revision " + revision + "\n", ctl.run("compact", revision).ok().stdout());
+            Etcdctl.Result belowCompacted = ctl.run("get", "k", "--rev=2", "--consistency=s");
+            assertEquals(1, belowCompacted.exitCode());
+            assertTrue(belowCompacted.stderr().endsWith(COMPACTED), belowCompacted.stderr());
+            assertTrue(belowCompacted.stderr().contains("code = OutOfRange"), belowCompacted.stderr());
+            assertEquals("", serializable(ctl, "m"));
+            direct.run("put", "m", "direct").ok();
+            assertEquals("direct\n", serializable(ctl, "m"));
+        }
+    }
+
+    private static String serializable(Etcdctl ctl, String key, String... flags) {
+        List<String> args = new ArrayList<>(List.of("get", key, "--consistency=s", "--print-value-only"));
+        args.addAll(List.of(flags));
+        return ctl.run(args.toArray(String[]::new)).ok().stdout();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -136,12 +212,9 @@ class GrpcProxyTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void keepsLeasesAliveFromConcurrentStreams(ServerProcess.Kind kind) throws Exception {
         Path dir = ClusterProcesses.freshDirFor(GrpcProxyTest.class, "keepalive", kind);
-        int[] ports = ServerProcess.freePorts(3);
-        try (ServerProcess member = ServerProcess.fresh(kind, dir.resolve("m1"), ports[0], ports[1]).start();
-             ProxyProcess proxy = proxy(kind, dir, "p1", "--endpoints=127.0.0.1:" + ports[0],
-                     "--listen-addr=127.0.0.1:" + ports[2])) {
-            Etcdctl ctl = new Etcdctl("127.0.0.1:" + ports[2], dir.resolve("work"));
-            Etcdctl direct = new Etcdctl(member.endpoint(), dir.resolve("work"));
+        try (ProxiedMember p = new ProxiedMember(kind, kind, dir)) {
+            Etcdctl ctl = p.ctl;
+            Etcdctl direct = p.direct;
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < 2; i++) {
                 ids.add(ctl.run("lease", "grant", "60").ok().stdout().split(" ")[1]);
@@ -169,6 +242,118 @@ class GrpcProxyTest {
             assertEquals(viaMember.stdout(), viaProxy.stdout());
             assertEquals(lastLine(viaMember.stderr()), lastLine(viaProxy.stderr()));
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.cairn.it.cluster.ClusterProcesses#servers")
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void broadcastsEventsToConcurrentWatchersAsTheMemberSendsThem(ServerProcess.Kind kind) throws Exception {
+        Path dir = ClusterProcesses.freshDirFor(GrpcProxyTest.class, "watch", kind);
+        try (ProxiedMember p = new ProxiedMember(kind, kind, dir)) {
+            Etcdctl ctl = p.ctl;
+            Etcdctl direct = p.direct;
+            // the same watches through the proxy (where they share member watchers) and on the member itself
+            try (Etcdctl.Background prevKv = ctl.start("proxy-prev-kv", "watch", "w", "--prefix", "--prev-kv");
+                 Etcdctl.Background plain = ctl.start("proxy-plain", "watch", "w", "--prefix");
+                 Etcdctl.Background memberPrevKv = direct.start("member-prev-kv", "watch", "w", "--prefix",
+                         "--prev-kv");
+                 Etcdctl.Background memberPlain = direct.start("member-plain", "watch", "w", "--prefix")) {
+                List<Etcdctl.Background> all = List.of(prevKv, plain, memberPrevKv, memberPlain);
+                // etcdctl prints nothing when its watch is created: a marker put, repeated until every one saw it
+                Await.await("every watch created", Duration.ofSeconds(30), () -> {
+                    direct.run("put", "w/sync", "s" + System.nanoTime()).ok();
+                    return all.stream().allMatch(w -> w.stdout().contains("w/sync\n")) ? null
+                            : all.stream().map(w -> w.stdout() + w.stderr()).toList().toString();
+                });
+                String revision = direct.run("put", "w/k", "v1", "-w", "fields").ok().lines().stream()
+                        .filter(l -> l.startsWith("\"Revision\""))
+                        .findFirst().orElseThrow().replaceAll("\\D", "");
+                direct.run("put", "w/k", "v2").ok();
+                direct.run("del", "w/k").ok();
+                direct.run("put", "w/end", "x").ok();
+                for (Etcdctl.Background w : all) {
+                    Await.await("the events", Duration.ofSeconds(30),
+                            () -> w.stdout().contains("w/end\nx\n") ? null : w.stdout() + w.stderr());
+                }
+                assertEquals("PUT\nw/k\nv1\nPUT\nw/k\nv2\nDELETE\nw/k\n\nPUT\nw/end\nx\n", fromFirstK(plain));
+                assertEquals(fromFirstK(memberPlain), fromFirstK(plain));
+                assertEquals(fromFirstK(memberPrevKv), fromFirstK(prevKv));
+
+                // a watcher from a past revision catches up on its own member watcher, as from the member
+                Etcdctl.Background fromRevision = ctl.start("proxy-from-revision", "watch", "w/k", "--rev=" + revision);
+                Etcdctl.Background memberFromRevision = direct.start("member-from-revision", "watch", "w/k",
+                        "--rev=" + revision);
+                try (fromRevision; memberFromRevision) {
+                    for (Etcdctl.Background w : List.of(fromRevision, memberFromRevision)) {
+                        Await.await("the past events", Duration.ofSeconds(30),
+                                () -> w.stdout().contains("DELETE\n") ? null : w.stdout() + w.stderr());
+                    }
+                    assertEquals("PUT\nw/k\nv1\nPUT\nw/k\nv2\nDELETE\nw/k\n\n", fromRevision.stdout());
+                    assertEquals(memberFromRevision.stdout(), fromRevision.stdout());
+                }
+            }
+        }
+    }
+
+    /** Cairn's proxy in front of etcd: the member's own watcher gauge shows the client watchers coalesced. */
+    @org.junit.jupiter.api.Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void coalescesWatchersOntoOneMemberWatcher() throws Exception {
+        Path dir = ClusterProcesses.freshDirFor(GrpcProxyTest.class, "coalesce", ServerProcess.Kind.CAIRN);
+        try (ProxiedMember p = new ProxiedMember(ServerProcess.Kind.ETCD, ServerProcess.Kind.CAIRN, dir)) {
+            ServerProcess member = p.member;
+            Etcdctl ctl = p.ctl;
+            Etcdctl direct = p.direct;
+            assertEquals("0", memberWatchers(member));
+            List<Etcdctl.Background> watches = new ArrayList<>();
+            try {
+                for (int i = 0; i < 3; i++) {
+                    watches.add(ctl.start("watch-" + i, "watch", "z"));
+                }
+                // each current watcher is created on a member watcher of its own, then coalesced into the first
+                Await.await("three watchers on one member watcher", Duration.ofSeconds(30), () -> {
+                    direct.run("put", "z", "s" + System.nanoTime()).ok();
+                    String watchers = memberWatchers(member);
+                    return watchers.equals("1") && watches.stream().allMatch(w -> w.stdout().contains("PUT\nz\n"))
+                            ? null : watchers;
+                });
+                direct.run("put", "z", "last").ok();
+                for (Etcdctl.Background w : watches) {
+                    Await.await("the put", Duration.ofSeconds(30),
+                            () -> w.stdout().endsWith("PUT\nz\nlast\n") ? null : w.stdout() + w.stderr());
+                }
+                watches.remove(0).close();
+                direct.run("put", "z", "after").ok();
+                for (Etcdctl.Background w : watches) {
+                    Await.await("the put after one left", Duration.ofSeconds(30),
+                            () -> w.stdout().endsWith("PUT\nz\nafter\n") ? null : w.stdout() + w.stderr());
+                }
+                assertEquals("1", memberWatchers(member));
+            } finally {
+                for (Etcdctl.Background w : watches) {
+                    w.close();
+                }
+            }
+            // the last one leaving closes the member watcher
+            Await.await("no member watcher left", Duration.ofSeconds(30),
+                    () -> memberWatchers(member).equals("0") ? null : memberWatchers(member));
+        }
+    }
+
+    /** etcd's etcd_debugging_mvcc_watcher_total gauge, from the member's /metrics. */
+    private static String memberWatchers(ServerProcess member) {
+        return get(member.clientUrl() + "/metrics").body().lines()
+                .filter(l -> l.startsWith("etcd_debugging_mvcc_watcher_total "))
+                .map(l -> l.substring(l.indexOf(' ') + 1))
+                .findFirst().orElseThrow();
+    }
+
+    /** etcdctl watch output from the first event on w/k. */
+    private static String fromFirstK(Etcdctl.Background watch) {
+        String out = watch.stdout();
+        int at = out.indexOf("PUT\nw/k\n");
+        assertTrue(at >= 0, out);
+        return out.substring(at);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -297,6 +482,40 @@ class GrpcProxyTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** A fresh member and a grpc-proxy in front of it on free ports; etcdctl through the proxy and direct. */
+    private static final class ProxiedMember implements AutoCloseable {
+        final ServerProcess member;
+        final ProxyProcess proxy;
+        final Etcdctl ctl;
+        final Etcdctl direct;
+
+        ProxiedMember(ServerProcess.Kind memberKind, ServerProcess.Kind proxyKind, Path dir, String... proxyFlags)
+                throws IOException {
+            int[] ports = ServerProcess.freePorts(3);
+            member = ServerProcess.fresh(memberKind, dir.resolve("m1"), ports[0], ports[1]).start();
+            List<String> flags = new ArrayList<>(
+                    List.of("--endpoints=127.0.0.1:" + ports[0], "--listen-addr=127.0.0.1:" + ports[2]));
+            flags.addAll(List.of(proxyFlags));
+            try {
+                proxy = proxy(proxyKind, dir, "p1", flags.toArray(String[]::new));
+            } catch (IOException | RuntimeException e) {
+                member.close();
+                throw e;
+            }
+            ctl = new Etcdctl("127.0.0.1:" + ports[2], dir.resolve("work"));
+            direct = new Etcdctl(member.endpoint(), dir.resolve("work"));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            try {
+                proxy.close();
+            } finally {
+                member.close();
+            }
         }
     }
 

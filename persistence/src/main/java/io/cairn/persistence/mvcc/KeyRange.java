@@ -17,7 +17,7 @@ record KeyRange(ByteString start, ByteString end, Kind kind) {
     INTERVAL
   }
 
-  static final Comparator<ByteString> ORDER = ByteString.unsignedLexicographicalComparator();
+  static final Comparator<ByteString> ORDER = KeyOrder.UNSIGNED;
   private static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
 
   static KeyRange of(ByteString key, ByteString rangeEnd) {
