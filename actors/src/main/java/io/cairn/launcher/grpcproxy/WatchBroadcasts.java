@@ -134,8 +134,9 @@ final class WatchBroadcasts {
 
   private void stop(WatchBroadcast wb) {
     broadcasts.remove(wb);
-    wb.stop();
+    // counted out before the member stream is shut, so whoever sees that stream end sees the count without it
     ranges.serverWatchers(-1);
+    wb.stop();
   }
 
   /** Outside the monitor: the client streams forget the watchers, and an empty group leaves the ranges. */
