@@ -25,7 +25,7 @@ final class TxnIntervals {
     }
 
     boolean contains(ByteString key) {
-      return compare(begin, key) <= 0 && (end.isEmpty() || compare(key, end) < 0);
+      return KeyOrder.UNSIGNED.compare(begin, key) <= 0 && (end.isEmpty() || KeyOrder.UNSIGNED.compare(key, end) < 0);
     }
   }
 
@@ -92,9 +92,5 @@ final class TxnIntervals {
       result.puts.add(key);
     }
     return result;
-  }
-
-  private static int compare(ByteString a, ByteString b) {
-    return KeyOrder.UNSIGNED.compare(a, b);
   }
 }

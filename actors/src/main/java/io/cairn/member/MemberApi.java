@@ -65,7 +65,5 @@ public interface MemberApi {
    * round to the leader. The leader waits so before it answers a lease request a follower forwarded (etcd's
    * leasehttp handler): the follower may have applied the LeaseGrant before the leader did.
    */
-  default CompletionStage<Void> applyWait() {
-    return java.util.concurrent.CompletableFuture.completedFuture(null);
-  }
+  CompletionStage<Void> applyWait();
 }

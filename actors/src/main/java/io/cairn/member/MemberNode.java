@@ -75,6 +75,8 @@ public final class MemberNode implements MemberApi, AutoCloseable {
    * most --max-request-bytes), so the transport's frame must hold both: see {@link #maxRaftMessageBytes}.
    */
   public static final long MAX_APPEND_BYTES = 1L << 20;
+  /** How often a member without a leader asks its peers whether it was removed. */
+  static final Duration LEADERLESS_REMOVAL_CHECK = Duration.ofSeconds(5);
   /** Committed entries per applier batch, and entries per append/forwarded batch. */
   static final int MAX_BATCH_ENTRIES = 512;
   /** ReadIndex requests queued on the Raft node. */
@@ -354,9 +356,6 @@ public final class MemberNode implements MemberApi, AutoCloseable {
       }
     });
   }
-
-  /** How often a member without a leader asks its peers whether it was removed. */
-  static final Duration LEADERLESS_REMOVAL_CHECK = Duration.ofSeconds(5);
 
   /**
    * Raft §7 for this member: as leader it streams its store (written on the blocking dispatcher) to followers

@@ -90,4 +90,10 @@ abstract class MemberApiStub implements MemberApi {
   public CompletionStage<Void> linearizableRead() {
     throw notInThisTest("linearizable reads");
   }
+
+  /** A stub applies nothing asynchronously: whatever it knows committed is already applied. */
+  @Override
+  public CompletionStage<Void> applyWait() {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
 }

@@ -2,7 +2,6 @@ package io.cairn.member.watch;
 
 import com.google.protobuf.ByteString;
 import io.cairn.persistence.mvcc.KeyOrder;
-import java.util.Comparator;
 
 /**
  * A watched key range in the protocol's form: end empty = the key only, end "\0" = every key ≥ key,
@@ -10,7 +9,6 @@ import java.util.Comparator;
  */
 record KeyRange(ByteString key, ByteString end) {
   static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
-  private static final Comparator<ByteString> BYTES = KeyOrder.UNSIGNED;
 
   /**
    * etcd's recvLoop normalisation (etcdserver/api/v3rpc/watch.go): an empty key is "\0", the smallest key.
@@ -29,16 +27,16 @@ record KeyRange(ByteString key, ByteString end) {
 
   /** etcd's mvcc watchStream.Watch refuses key ≥ end: "mvcc: watcher range is empty". */
   boolean isEmpty() {
-    return !singleKey() && !fromKey() && BYTES.compare(key, end) >= 0;
+    return !singleKey() && !fromKey() && KeyOrder.UNSIGNED.compare(key, end) >= 0;
   }
 
   boolean contains(ByteString k) {
     if (singleKey()) {
       return key.equals(k);
     }
-    if (BYTES.compare(k, key) < 0) {
+    if (KeyOrder.UNSIGNED.compare(k, key) < 0) {
       return false;
     }
-    return fromKey() || BYTES.compare(k, end) < 0;
+    return fromKey() || KeyOrder.UNSIGNED.compare(k, end) < 0;
   }
 }

@@ -33,7 +33,6 @@ import java.util.function.LongFunction;
  * Runs on the blocking-I/O dispatcher because catch-up pages and prev_kv are store reads.
  */
 final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchResponse>> {
-  static final long NO_WATCH_ID = WatchAdmission.NO_WATCH_ID;
 
   /** Steps per pump before yielding to the actor's mailbox (a self wake-up continues the work). */
   private static final int MAX_STEPS_PER_PUMP = 64;
@@ -268,7 +267,7 @@ final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchRes
 
     private void render(Delivery d) {
       if (d.watcher() == null) {
-        ready.add(WatchResponse.newBuilder().setHeader(headerAt.apply(d.headerRevision())).setWatchId(NO_WATCH_ID).build());
+        ready.add(WatchResponse.newBuilder().setHeader(headerAt.apply(d.headerRevision())).setWatchId(WatchAdmission.NO_WATCH_ID).build());
         return;
       }
       Watcher w = d.watcher();
@@ -341,7 +340,7 @@ final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchRes
       ready.add(
           WatchResponse.newBuilder()
               .setHeader(headerAt.apply(registry.revision()))
-              .setWatchId(NO_WATCH_ID)
+              .setWatchId(WatchAdmission.NO_WATCH_ID)
               .setCreated(true)
               .setCanceled(true)
               .setCancelReason(reason)
