@@ -90,63 +90,9 @@ for def in "${scenario_defs[@]}"; do
   if [ -z "$scenarios_filter" ] || [[ ",$scenarios_filter," == *",$name,"* ]]; then selected+=("$def"); fi
 done
 
-pids=()
-cleanup() {
-  for pid in "${pids[@]:-}"; do
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-  done
-}
-trap cleanup EXIT INT TERM
-
-free_ports() { # n: prints n free loopback ports
-  python3 - "$1" <<'EOF'
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-for s in socks: s.close()
-EOF
-}
-
-# start_cluster SYSTEM DIR: starts 3 members, sets $endpoints and pids[]
-start_cluster() {
-  local system="$1" dir="$2"
-  local ports; read -r -a ports <<< "$(free_ports 6)"
-  local cluster="m1=http://127.0.0.1:${ports[1]},m2=http://127.0.0.1:${ports[3]},m3=http://127.0.0.1:${ports[5]}"
-  pids=()
-  endpoints=""
-  for i in 0 1 2; do
-    local name="m$((i + 1))" client="${ports[$((2 * i))]}" peer="${ports[$((2 * i + 1))]}"
-    local cmd=("$etcd_bin")
-    [ "$system" = cairn ] && cmd=("$root/bin/cairn")
-    mkdir -p "$dir/$name"
-    "${cmd[@]}" --name "$name" --data-dir "$dir/$name/data" \
-      --listen-client-urls "http://127.0.0.1:$client" --advertise-client-urls "http://127.0.0.1:$client" \
-      --listen-peer-urls "http://127.0.0.1:$peer" --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-      --initial-cluster "$cluster" --initial-cluster-token "ab-$system" --initial-cluster-state new \
-      > "$dir/$name/server.log" 2>&1 &
-    pids+=("$!")
-    endpoints="${endpoints:+$endpoints,}127.0.0.1:$client"
-  done
-  local deadline=$((SECONDS + 120))
-  until ETCDCTL_API=3 etcdctl --endpoints="$endpoints" --command-timeout=3s endpoint health >/dev/null 2>&1 &&
-        ETCDCTL_API=3 etcdctl --endpoints="$endpoints" --command-timeout=3s put bench-ready ok >/dev/null 2>&1; do
-    if [ $SECONDS -ge $deadline ]; then echo "ab.sh: $system cluster not healthy within 120 s (logs in $dir)" >&2; return 1; fi
-    sleep 1
-  done
-}
-
-stop_cluster() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do
-    local deadline=$((SECONDS + 20))
-    while kill -0 "$pid" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  pids=()
-}
+# shellcheck source=bench/cluster.sh
+source "$root/bench/cluster.sh"
+trap kill_cluster EXIT INT TERM
 
 systems=(cairn etcd)
 [ -n "$only" ] && systems=("$only")

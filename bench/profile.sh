@@ -5,9 +5,8 @@
 # and its samples by thread pool (how much of it is parking and thread switching).
 #
 # Usage: bench/profile.sh [--out DIR] [--warm N] -- BENCH-ARGS...
-#   BENCH-ARGS  what follows `bin/cairn bench --endpoints E`; LEADER in them is replaced by the leader's endpoint,
-#               e.g. bench/profile.sh -- --endpoints LEADER --conns 1 --clients 1 put --total 1000 --rate 100
-#               (without --endpoints, all three members are used)
+#   BENCH-ARGS  what follows `bin/cairn bench --endpoints <the three members>`, e.g.
+#               bench/profile.sh -- --target-leader --conns 1 --clients 1 put --total 1000 --rate 100
 #   --warm N    runs of the workload before the profiled one; default 1
 #   --out DIR   where the collapsed stacks (one file per member, thread names first) and logs go
 # async-profiler 3.0 comes from Maven Central (tools.profiler:async-profiler); its agent is loaded into each
@@ -26,7 +25,7 @@ while [ $# -gt 0 ]; do
     *) echo "profile.sh: unknown option $1 (bench arguments go after --)" >&2; exit 2 ;;
   esac
 done
-[ $# -gt 0 ] || { sed -n '2,16p' "$0"; exit 2; }
+[ $# -gt 0 ] || { sed -n '2,15p' "$0"; exit 2; }
 mkdir -p "$out"
 
 ap_version=3.0
@@ -51,54 +50,21 @@ EOF
 javac -d "$ap_dir" "$ap_dir/Attach.java"
 profiler() { java -cp "$ap_dir" Attach "$1" "$agent" "$2"; }
 
-read -r -a ports <<< "$(python3 -c '
-import socket
-socks = [socket.socket() for _ in range(6)]
-for s in socks: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))')"
-cluster="m1=http://127.0.0.1:${ports[1]},m2=http://127.0.0.1:${ports[3]},m3=http://127.0.0.1:${ports[5]}"
-pids=()
-endpoints=""
-cleanup() { for pid in "${pids[@]:-}"; do [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
-for i in 0 1 2; do
-  name="m$((i + 1))"
-  mkdir -p "$out/$name"
-  "$root/bin/cairn" --name "$name" --data-dir "$out/$name/data" \
-    --listen-client-urls "http://127.0.0.1:${ports[$((2 * i))]}" \
-    --advertise-client-urls "http://127.0.0.1:${ports[$((2 * i))]}" \
-    --listen-peer-urls "http://127.0.0.1:${ports[$((2 * i + 1))]}" \
-    --initial-advertise-peer-urls "http://127.0.0.1:${ports[$((2 * i + 1))]}" \
-    --initial-cluster "$cluster" --initial-cluster-token profile --initial-cluster-state new \
-    > "$out/$name/server.log" 2>&1 &
-  pids+=("$!")
-  endpoints="${endpoints:+$endpoints,}127.0.0.1:${ports[$((2 * i))]}"
-done
-deadline=$((SECONDS + 120))
-until ETCDCTL_API=3 etcdctl --endpoints="$endpoints" --command-timeout=3s put profile-ready ok >/dev/null 2>&1; do
-  [ $SECONDS -lt $deadline ] || { echo "profile.sh: cluster not healthy within 120 s (logs in $out)" >&2; exit 1; }
-  sleep 1
-done
-leader="$(ETCDCTL_API=3 etcdctl --endpoints="$endpoints" endpoint status -w json | python3 -c '
-import json, sys
-for s in json.load(sys.stdin):
-    if s["Status"]["leader"] == s["Status"]["header"]["member_id"]: print(s["Endpoint"])')"
-# bin/cairn execs java, so its pid is the member JVM's
-jvms=("${pids[@]}")
-args=()
-for a in "$@"; do args+=("${a//LEADER/$leader}"); done
-[[ " ${args[*]} " == *" --endpoints "* ]] || args=(--endpoints "$endpoints" "${args[@]}")
-bench() { "$root/bin/cairn" bench --no-progress "${args[@]}"; }
-for _ in $(seq 1 "$warm"); do bench > /dev/null; done
+# shellcheck source=bench/cluster.sh
+source "$root/bench/cluster.sh"
+trap kill_cluster EXIT INT TERM
+start_cluster cairn "$out"
+leader="$(leader_endpoint)"
+bench() { "$root/bin/cairn" bench --no-progress --endpoints "$endpoints" "$@"; }
+for _ in $(seq 1 "$warm"); do bench "$@" > /dev/null; done
 
-ticks() { for pid in "${jvms[@]}"; do awk '{printf "%d ", $14 + $15}' "/proc/$pid/stat"; done; }
-for pid in "${jvms[@]}"; do profiler "$pid" "start,event=cpu,interval=1ms,threads"; done
+ticks() { for pid in "${pids[@]}"; do awk '{printf "%d ", $14 + $15}' "/proc/$pid/stat"; done; }
+for pid in "${pids[@]}"; do profiler "$pid" "start,event=cpu,interval=1ms,threads"; done
 before="$(ticks)"
-bench | tee "$out/bench.txt" | grep '^summary '
+bench "$@" | tee "$out/bench.txt" | grep '^summary '
 after="$(ticks)"
-for i in 0 1 2; do profiler "${jvms[$i]}" "stop,collapsed,file=$out/m$((i + 1)).collapsed"; done
-kill -TERM "${pids[@]}" 2>/dev/null || true
-wait "${pids[@]}" 2>/dev/null || true
+for i in 0 1 2; do profiler "${pids[$i]}" "stop,collapsed,file=$out/m$((i + 1)).collapsed"; done
+stop_cluster
 
 echo "leader: $leader (members m1..m3 on $endpoints)"
 echo "CPU ticks (1/100 s) during the profiled run, m1 m2 m3: before $before, after $after"
