@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,10 +16,18 @@ import java.util.concurrent.atomic.LongAdder;
  * bound on waiters has the same effect here, since every waiter is a not-yet-applied proposal). A waiter
  * expires after {@code timeout} with TIMEOUT (etcd: request timeout 5 s + 2 × election timeout); the
  * proposal may still be applied later, but is answered at most once.
+ *
+ * <p>Expiry is a periodic sweep over the waiters, not a timer per waiter: a timer per proposal woke the
+ * timer thread once per proposal (each new timer was the earliest), a context switch on the write path
+ * for a deadline that is almost never reached. The sweep runs every {@code timeout / 5}, at most every
+ * 100 ms, and visits at most {@code maxInFlight} map entries, so a waiter expires up to one period late.
  */
 public final class ProposalRegistry implements AutoCloseable {
 
-  private record Waiter(CompletableFuture<Message> future, ScheduledFuture<?> expiry) {}
+  private record Waiter(CompletableFuture<Message> future, long deadlineNanos) {}
+
+  /** The longest a sweep waits: a 5 s+ request timeout may be answered up to this late. */
+  private static final long MAX_SWEEP_PERIOD_MS = 100;
 
   private final Map<Long, Waiter> waiters = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
@@ -33,13 +40,13 @@ public final class ProposalRegistry implements AutoCloseable {
   public ProposalRegistry(int maxInFlight, Duration timeout) {
     this.maxInFlight = maxInFlight;
     this.timeoutMs = timeout.toMillis();
+    long sweepPeriodMs = Math.max(1, Math.min(MAX_SWEEP_PERIOD_MS, timeoutMs / 5));
     this.timer = new ScheduledThreadPoolExecutor(1, r -> {
       Thread t = new Thread(r, "cairn-proposal-timeouts");
       t.setDaemon(true);
       return t;
     });
-    // Most waiters complete long before they expire: drop their timers at once, not after timeoutMs.
-    this.timer.setRemoveOnCancelPolicy(true);
+    timer.scheduleWithFixedDelay(this::expireOverdue, sweepPeriodMs, sweepPeriodMs, TimeUnit.MILLISECONDS);
   }
 
   /** etcd's default request timeout (5 s) plus two election timeouts, as etcd's ReqTimeout(). */
@@ -58,10 +65,8 @@ public final class ProposalRegistry implements AutoCloseable {
       throw EtcdError.TOO_MANY_REQUESTS.exception();
     }
     CompletableFuture<Message> future = new CompletableFuture<>();
-    ScheduledFuture<?> expiry =
-        timer.schedule(() -> expire(id), timeoutMs, TimeUnit.MILLISECONDS);
-    if (waiters.putIfAbsent(id, new Waiter(future, expiry)) != null) {
-      expiry.cancel(false);
+    long deadlineNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    if (waiters.putIfAbsent(id, new Waiter(future, deadlineNanos)) != null) {
       inFlight.decrementAndGet();
       throw new IllegalStateException("duplicate request id " + Long.toHexString(id));
     }
@@ -83,13 +88,17 @@ public final class ProposalRegistry implements AutoCloseable {
     }
   }
 
-  private void expire(long id) {
-    Waiter w = remove(id);
-    if (w != null) {
-      timedOut.increment();
-      w.future.completeExceptionally(EtcdError.TIMEOUT.exception());
-    }
+  private void expireOverdue() {
+    long now = System.nanoTime();
+    waiters.forEach((id, waiter) -> {
+      if (now - waiter.deadlineNanos >= 0 && waiters.remove(id, waiter)) {
+        inFlight.decrementAndGet();
+        timedOut.increment();
+        waiter.future.completeExceptionally(EtcdError.TIMEOUT.exception());
+      }
+    });
   }
+
 
   /** Fails every waiter, e.g. with STOPPED when the member shuts down. */
   public void failAll(EtcdError error) {
@@ -109,7 +118,6 @@ public final class ProposalRegistry implements AutoCloseable {
     Waiter w = waiters.remove(id);
     if (w != null) {
       inFlight.decrementAndGet();
-      w.expiry.cancel(false);
     }
     return w;
   }

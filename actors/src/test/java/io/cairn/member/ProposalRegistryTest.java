@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Message;
 import io.cairn.api.etcdserverpb.PutResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +40,24 @@ class ProposalRegistryTest {
       r.complete(7, PutResponse.getDefaultInstance()); // applied late: nobody is answered twice
       assertTrue(f.isCompletedExceptionally());
       assertEquals(0, r.inFlight());
+    }
+  }
+
+  @Test
+  void theSweepExpiresOnlyWaitersStillUnansweredAndCountsThem() throws Exception {
+    try (ProposalRegistry r = new ProposalRegistry(10, Duration.ofMillis(100))) {
+      CompletableFuture<Message> answered = r.register(1);
+      CompletableFuture<Message> late = r.register(2);
+      CompletableFuture<Message> alsoLate = r.register(3);
+      PutResponse resp = PutResponse.getDefaultInstance();
+      r.complete(1, resp);
+      for (CompletableFuture<Message> f : List.of(late, alsoLate)) {
+        ExecutionException e = assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+        assertEquals(EtcdError.TIMEOUT, ((EtcdException) e.getCause()).error());
+      }
+      assertSame(resp, answered.get());
+      assertEquals(0, r.inFlight());
+      assertEquals(2, r.timedOut());
     }
   }
 
