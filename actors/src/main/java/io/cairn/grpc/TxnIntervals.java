@@ -4,7 +4,7 @@ import com.google.protobuf.ByteString;
 import io.cairn.api.etcdserverpb.DeleteRangeRequest;
 import io.cairn.api.etcdserverpb.RequestOp;
 import io.cairn.member.EtcdError;
-import io.cairn.persistence.mvcc.KeyOrder;
+import io.cairn.persistence.mvcc.KeyRange;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,26 +13,17 @@ import java.util.Set;
 /**
  * etcd 3.4's checkIntervals (v3rpc/key.go): within one txn branch no key may be put twice, nor put and
  * deleted (a delete range covering a put key counts); the then/else branches of a nested txn may put the same
- * key, as only one of them runs. Intervals follow etcd's adt.StringAffineInterval: byte-wise order, an empty
- * end means +infinity, and a range_end of "\0" (from key on) is taken literally, so, as in etcd, it covers
- * nothing here.
+ * key, as only one of them runs. etcd builds its intervals with adt.StringAffineInterval, which takes a
+ * range_end of "\0" literally: [key, "\0") covers no key that can be put (every key is above "\0" but the
+ * empty key, which a put may not have), so such a delete is left out here, as in etcd.
  */
 final class TxnIntervals {
-  private record Interval(ByteString begin, ByteString end) {
-    /** [key, key+"\0"): the point interval of etcd's NewStringAffinePoint. */
-    static Interval point(ByteString key) {
-      return new Interval(key, key.concat(ByteString.copyFrom(new byte[] {0})));
-    }
+  private static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
 
-    boolean contains(ByteString key) {
-      return KeyOrder.UNSIGNED.compare(begin, key) <= 0 && (end.isEmpty() || KeyOrder.UNSIGNED.compare(key, end) < 0);
-    }
-  }
-
-  private record Result(Set<ByteString> puts, List<Interval> deletes) {
+  private record Result(Set<ByteString> puts, List<KeyRange> deletes) {
     boolean deletes(ByteString key) {
-      for (Interval interval : deletes) {
-        if (interval.contains(key)) {
+      for (KeyRange range : deletes) {
+        if (range.contains(key)) {
           return true;
         }
       }
@@ -53,10 +44,9 @@ final class TxnIntervals {
     for (RequestOp op : ops) {
       if (op.getRequestCase() == RequestOp.RequestCase.REQUEST_DELETE_RANGE) {
         DeleteRangeRequest delete = op.getRequestDeleteRange();
-        result.deletes.add(
-            delete.getRangeEnd().isEmpty()
-                ? Interval.point(delete.getKey())
-                : new Interval(delete.getKey(), delete.getRangeEnd()));
+        if (!delete.getRangeEnd().equals(NUL)) {
+          result.deletes.add(KeyRange.of(delete.getKey(), delete.getRangeEnd()));
+        }
       }
     }
     for (RequestOp op : ops) {

@@ -8,9 +8,9 @@ import io.cairn.api.etcdserverpb.RequestOp;
 import io.cairn.api.etcdserverpb.ResponseOp;
 import io.cairn.api.etcdserverpb.TxnRequest;
 import io.cairn.api.etcdserverpb.TxnResponse;
-import io.cairn.launcher.grpcproxy.CachedRangeIndex.KeyInterval;
 import io.cairn.member.EtcdError;
 import io.cairn.member.EtcdException;
+import io.cairn.persistence.mvcc.KeyRange;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -37,10 +37,10 @@ final class RangeCache {
   static final int RECENT_WRITES = 256;
 
   /** A cached response and the interval it is indexed under (null for a request at a fixed revision). */
-  private record Entry(RangeResponse response, KeyInterval indexedAt) {}
+  private record Entry(RangeResponse response, KeyRange indexedAt) {}
 
   /** An invalidation, numbered in order. */
-  private record Write(long number, KeyInterval interval) {}
+  private record Write(long number, KeyRange interval) {}
 
   private final CachedRangeIndex index = new CachedRangeIndex();
   private final ArrayDeque<Write> recentWrites = new ArrayDeque<>();
@@ -82,8 +82,8 @@ final class RangeCache {
    */
   void add(RangeRequest request, RangeResponse response, long sentAt) {
     ByteString key = request.toByteString();
-    KeyInterval interval = request.getRevision() == 0
-        ? KeyInterval.of(request.getKey(), request.getRangeEnd()) : null;
+    KeyRange interval = request.getRevision() == 0
+        ? KeyRange.of(request.getKey(), request.getRangeEnd()) : null;
     synchronized (this) {
       if (request.getRevision() <= compactedRevision
           || (interval != null && writtenBetween(sentAt, writes, interval))) {
@@ -118,7 +118,7 @@ final class RangeCache {
 
   /** Drops every entry whose key interval overlaps [key, rangeEnd) (range_end as in the protocol). */
   synchronized void invalidate(ByteString key, ByteString rangeEnd) {
-    KeyInterval written = KeyInterval.of(key, rangeEnd);
+    KeyRange written = KeyRange.of(key, rangeEnd);
     for (ByteString stale : index.removeOverlapping(written)) {
       lru.remove(stale);
     }
@@ -129,7 +129,7 @@ final class RangeCache {
   }
 
   /** Whether a write numbered in (after, upTo] touched {@code read}; forgotten writes count as touching it. */
-  private boolean writtenBetween(long after, long upTo, KeyInterval read) {
+  private boolean writtenBetween(long after, long upTo, KeyRange read) {
     if (upTo <= after) {
       return false;
     }
@@ -173,7 +173,7 @@ final class RangeCache {
             op.getRequestDeleteRange().getRangeEnd());
         case RESPONSE_RANGE -> {
           RangeRequest read = asSerializable(op.getRequestRange());
-          KeyInterval interval = KeyInterval.of(read.getKey(), read.getRangeEnd());
+          KeyRange interval = KeyRange.of(read.getKey(), read.getRangeEnd());
           if (read.getRevision() != 0 || !writtenBetween(sentAt, othersUpTo, interval)) {
             add(read, result.getResponseRange(), writes); // after this txn's own earlier ops, as etcd
           }

@@ -31,7 +31,7 @@ public final class WatchAdmission {
 
   /** {@code inUse}: the stream's watcher ids; {@code watchers}: how many it holds. */
   public Result admit(WatchCreateRequest create, LongPredicate inUse, int watchers) {
-    if (KeyRange.of(create.getKey(), create.getRangeEnd()).isEmpty()) {
+    if (Watcher.watchedRange(create.getKey(), create.getRangeEnd()).isEmpty()) {
       return refuse(EMPTY_RANGE);
     }
     long id = create.getWatchId();

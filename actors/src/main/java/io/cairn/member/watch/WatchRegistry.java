@@ -2,6 +2,7 @@ package io.cairn.member.watch;
 
 import com.google.protobuf.ByteString;
 import io.cairn.api.mvccpb.Event;
+import io.cairn.persistence.mvcc.KeyRange;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -169,7 +170,7 @@ final class WatchRegistry {
 
   private void addSynced(Watcher w) {
     w.synced = true;
-    if (w.range.singleKey()) {
+    if (w.range.kind() == KeyRange.Kind.SINGLE) {
       syncedByKey.computeIfAbsent(w.range.key(), k -> new LinkedHashSet<>()).add(w);
     } else {
       syncedRanges.add(w);
@@ -178,7 +179,7 @@ final class WatchRegistry {
 
   private void removeSynced(Watcher w) {
     w.synced = false;
-    if (w.range.singleKey()) {
+    if (w.range.kind() == KeyRange.Kind.SINGLE) {
       Set<Watcher> set = syncedByKey.get(w.range.key());
       if (set != null) {
         set.remove(w);

@@ -17,6 +17,7 @@ import io.cairn.api.etcdserverpb.WatchRequest;
 import io.cairn.api.etcdserverpb.WatchResponse;
 import io.cairn.api.mvccpb.Event;
 import io.cairn.persistence.mvcc.EventPage;
+import io.cairn.persistence.mvcc.KeyRange;
 import io.cairn.persistence.mvcc.MvccException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -217,7 +218,7 @@ final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchRes
       if (from <= upTo) {
         EventPage page;
         try {
-          page = history.events(from, w.range.key(), w.range.end(), settings.catchUpPageEvents());
+          page = history.events(from, w.range.key(), w.range.rangeEnd(), settings.catchUpPageEvents());
         } catch (MvccException e) {
           if (e.code() == MvccException.Code.COMPACTED) {
             compacted(w);
@@ -323,7 +324,7 @@ final class WatchStreamStage extends GraphStage<FlowShape<WatchRequest, WatchRes
         return;
       }
       long id = admitted.id();
-      KeyRange range = KeyRange.of(c.getKey(), c.getRangeEnd());
+      KeyRange range = Watcher.watchedRange(c.getKey(), c.getRangeEnd());
       boolean noPut = c.getFiltersList().contains(WatchCreateRequest.FilterType.NOPUT);
       boolean noDelete = c.getFiltersList().contains(WatchCreateRequest.FilterType.NODELETE);
       Watcher w = new Watcher(id, range, noPut, noDelete, c.getPrevKv(), c.getFragment(), c.getProgressNotify(), inbox);

@@ -1,6 +1,8 @@
 package io.cairn.member.watch;
 
+import com.google.protobuf.ByteString;
 import io.cairn.api.mvccpb.Event;
+import io.cairn.persistence.mvcc.KeyRange;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -51,6 +53,16 @@ final class Watcher {
     this.fragment = fragment;
     this.progressNotify = progressNotify;
     this.stream = stream;
+  }
+
+  private static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
+
+  /**
+   * The range a create request watches: etcd's recvLoop (etcdserver/api/v3rpc/watch.go) turns an empty key into
+   * "\0", the smallest key.
+   */
+  static KeyRange watchedRange(ByteString key, ByteString rangeEnd) {
+    return KeyRange.of(key.isEmpty() ? ZERO : key, rangeEnd);
   }
 
   /** etcd's filters (v3rpc FiltersFromRequest): NOPUT drops puts, NODELETE drops deletes. */

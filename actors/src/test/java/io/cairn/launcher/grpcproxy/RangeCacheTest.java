@@ -124,6 +124,24 @@ class RangeCacheTest {
   }
 
   @Test
+  void aWriteWhoseRangeEndsBeforeItBeginsInvalidatesNothing() {
+    RangeResponse a = cached(get("a"));
+    RangeResponse b = cached(get("b"));
+    RangeResponse ac = cached(range("a", "c"));
+    RangeResponse inverted = cached(range("c", "a")); // selects nothing: no write can make it stale
+
+    cache.invalidate(b("c"), b("a")); // etcdctl del c a: the member deletes nothing
+
+    assertSame(a, cache.get(get("a")));
+    assertSame(b, cache.get(get("b")));
+    assertSame(ac, cache.get(range("a", "c")));
+    assertSame(inverted, cache.get(range("c", "a")));
+    cache.invalidate(b("a"), b("z"));
+    assertSame(inverted, cache.get(range("c", "a")));
+    assertEquals(1, cache.size());
+  }
+
+  @Test
   void aFromKeyWriteInvalidatesEveryEntryFromItsKeyOn() {
     RangeResponse a = cached(get("a"));
     RangeResponse beforeB = cached(range("a", "b"));

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.cairn.api.mvccpb.Event;
 import io.cairn.api.mvccpb.KeyValue;
 import io.cairn.persistence.mvcc.EventPage;
+import io.cairn.persistence.mvcc.KeyRange;
 import io.cairn.persistence.mvcc.MvccException;
 import java.util.ArrayList;
 import java.util.HashMap;

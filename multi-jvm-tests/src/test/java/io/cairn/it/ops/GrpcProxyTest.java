@@ -169,6 +169,8 @@ class GrpcProxyTest {
             assertEquals("v4\ndirect\nproxied\n", serializable(ctl, "k", "--prefix"));
             direct.run("put", "k4", "direct").ok();
             assertEquals("0\n", ctl.run("del", "k5").ok().stdout());
+            // a delete whose range ends before it begins deletes nothing, through the proxy as straight to a member
+            assertEquals("0\n", ctl.run("del", "k", "a").ok().stdout());
             assertEquals("v4\ndirect\nproxied\ndirect\n", serializable(ctl, "k", "--prefix"));
             assertEquals("", serializable(ctl, "t"));
             direct.run("put", "t", "direct").ok();

@@ -130,7 +130,7 @@ final class Overlay implements IndexView {
     }
     // Merge the committed keys of the range with the batch's changed keys, both in key order.
     Iterator<Map.Entry<ByteString, KeyIndex>> a = shared.index.range(range).entrySet().iterator();
-    NavigableMap<ByteString, PendingKey> pending = range.of(dirty);
+    NavigableMap<ByteString, PendingKey> pending = range.selectFrom(dirty);
     Iterator<Map.Entry<ByteString, PendingKey>> b = pending.entrySet().iterator();
     Map.Entry<ByteString, KeyIndex> ea = a.hasNext() ? a.next() : null;
     Map.Entry<ByteString, PendingKey> eb = b.hasNext() ? b.next() : null;

@@ -28,7 +28,7 @@ final class TreeIndex {
   }
 
   NavigableMap<ByteString, KeyIndex> range(KeyRange range) {
-    return range.of(tree);
+    return range.selectFrom(tree);
   }
 
   Iterable<KeyIndex> all() {
