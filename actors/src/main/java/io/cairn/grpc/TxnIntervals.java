@@ -18,8 +18,6 @@ import java.util.Set;
  * empty key, which a put may not have), so such a delete is left out here, as in etcd.
  */
 final class TxnIntervals {
-  private static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
-
   private record Result(Set<ByteString> puts, List<KeyRange> deletes) {
     boolean deletes(ByteString key) {
       for (KeyRange range : deletes) {
@@ -44,8 +42,9 @@ final class TxnIntervals {
     for (RequestOp op : ops) {
       if (op.getRequestCase() == RequestOp.RequestCase.REQUEST_DELETE_RANGE) {
         DeleteRangeRequest delete = op.getRequestDeleteRange();
-        if (!delete.getRangeEnd().equals(NUL)) {
-          result.deletes.add(KeyRange.of(delete.getKey(), delete.getRangeEnd()));
+        KeyRange range = KeyRange.of(delete.getKey(), delete.getRangeEnd());
+        if (range.kind() != KeyRange.Kind.FROM) {
+          result.deletes.add(range);
         }
       }
     }

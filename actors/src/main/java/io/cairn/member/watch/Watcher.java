@@ -55,14 +55,12 @@ final class Watcher {
     this.stream = stream;
   }
 
-  private static final ByteString ZERO = ByteString.copyFrom(new byte[] {0});
-
   /**
    * The range a create request watches: etcd's recvLoop (etcdserver/api/v3rpc/watch.go) turns an empty key into
    * "\0", the smallest key.
    */
   static KeyRange watchedRange(ByteString key, ByteString rangeEnd) {
-    return KeyRange.of(key.isEmpty() ? ZERO : key, rangeEnd);
+    return KeyRange.of(key.isEmpty() ? KeyRange.NUL : key, rangeEnd);
   }
 
   /** etcd's filters (v3rpc FiltersFromRequest): NOPUT drops puts, NODELETE drops deletes. */

@@ -18,8 +18,9 @@ public final class KeyRange {
     INTERVAL
   }
 
-  static final Comparator<ByteString> ORDER = KeyOrder.UNSIGNED;
-  private static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
+  /** "\0": as a range_end, every key from the key on; as a key, the smallest one. */
+  public static final ByteString NUL = ByteString.copyFrom(new byte[] {0});
+  private static final Comparator<ByteString> ORDER = KeyOrder.UNSIGNED;
 
   private final ByteString key;
   private final ByteString rangeEnd;
@@ -75,7 +76,7 @@ public final class KeyRange {
   }
 
   /** Some key selected here is at or after {@code k} (the range's exclusive upper bound lies beyond k). */
-  public boolean endsAfter(ByteString k) {
+  private boolean endsAfter(ByteString k) {
     return switch (kind) {
       case SINGLE -> ORDER.compare(key, k) >= 0;
       case FROM -> true;
@@ -94,7 +95,8 @@ public final class KeyRange {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KeyRange other && kind == other.kind && key.equals(other.key) && rangeEnd.equals(other.rangeEnd);
+    // kind follows from rangeEnd
+    return o instanceof KeyRange other && key.equals(other.key) && rangeEnd.equals(other.rangeEnd);
   }
 
   @Override

@@ -18,7 +18,7 @@ final class LeaseTable {
   private static final class Entry {
     final long ttl;
     /** Sorted: etcd revokes a lease's keys in key order. */
-    final TreeSet<ByteString> keys = new TreeSet<>(KeyRange.ORDER);
+    final TreeSet<ByteString> keys = new TreeSet<>(KeyOrder.UNSIGNED);
 
     Entry(long ttl) {
       this.ttl = ttl;
@@ -74,7 +74,7 @@ final class LeaseTable {
   }
 
   private static Set<ByteString> copy(TreeSet<ByteString> keys) {
-    TreeSet<ByteString> c = new TreeSet<>(KeyRange.ORDER);
+    TreeSet<ByteString> c = new TreeSet<>(KeyOrder.UNSIGNED);
     c.addAll(keys);
     return c;
   }

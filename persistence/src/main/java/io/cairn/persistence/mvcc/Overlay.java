@@ -80,7 +80,7 @@ final class Overlay implements IndexView {
   private long txnMain;
   private long txnSub;
 
-  final TreeMap<ByteString, PendingKey> dirty = new TreeMap<>(KeyRange.ORDER);
+  final TreeMap<ByteString, PendingKey> dirty = new TreeMap<>(KeyOrder.UNSIGNED);
   private final HashMap<Revision, KeyValue> values = new HashMap<>();
   final List<Write> writes = new ArrayList<>();
   /** Lease id → granted TTL, or null when revoked in this batch. */
@@ -136,7 +136,7 @@ final class Overlay implements IndexView {
     Map.Entry<ByteString, PendingKey> eb = b.hasNext() ? b.next() : null;
     while (ea != null || eb != null) {
       int c =
-          ea == null ? 1 : eb == null ? -1 : KeyRange.ORDER.compare(ea.getKey(), eb.getKey());
+          ea == null ? 1 : eb == null ? -1 : KeyOrder.UNSIGNED.compare(ea.getKey(), eb.getKey());
       ByteString key;
       KeyState s;
       if (c < 0) {
@@ -188,7 +188,7 @@ final class Overlay implements IndexView {
 
   /** The keys attached to a lease as this batch leaves them, in key order. */
   TreeSet<ByteString> leaseKeys(long id) {
-    TreeSet<ByteString> keys = new TreeSet<>(KeyRange.ORDER);
+    TreeSet<ByteString> keys = new TreeSet<>(KeyOrder.UNSIGNED);
     // A lease granted or revoked in this batch has no committed keys that still hold it.
     if (!leaseChanges.containsKey(id)) {
       for (ByteString k : shared.leases.keys(id)) {

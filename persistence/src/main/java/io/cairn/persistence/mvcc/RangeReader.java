@@ -120,8 +120,8 @@ final class RangeReader {
           case VERSION -> Comparator.comparingLong(KeyValue::getVersion);
           case CREATE -> Comparator.comparingLong(KeyValue::getCreateRevision);
           case MOD -> Comparator.comparingLong(KeyValue::getModRevision);
-          case VALUE -> Comparator.comparing(KeyValue::getValue, KeyRange.ORDER);
-          default -> Comparator.comparing(KeyValue::getKey, KeyRange.ORDER);
+          case VALUE -> Comparator.comparing(KeyValue::getValue, KeyOrder.UNSIGNED);
+          default -> Comparator.comparing(KeyValue::getKey, KeyOrder.UNSIGNED);
         };
     if (order == SortOrder.DESCEND) {
       cmp = cmp.reversed();

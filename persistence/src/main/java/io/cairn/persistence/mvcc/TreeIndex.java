@@ -17,7 +17,7 @@ final class TreeIndex {
   /** Keys compacted per lock hold, so a large index does not stall readers for the whole compaction. */
   static final int COMPACT_CHUNK_KEYS = 10_000;
 
-  private final TreeMap<ByteString, KeyIndex> tree = new TreeMap<>(KeyRange.ORDER);
+  private final TreeMap<ByteString, KeyIndex> tree = new TreeMap<>(KeyOrder.UNSIGNED);
 
   KeyIndex get(ByteString key) {
     return tree.get(key);

@@ -90,7 +90,7 @@ final class TxnEvaluator {
     switch (c.getTarget()) {
       case VALUE -> {
         ByteString v = u == Compare.TargetUnionCase.VALUE ? c.getValue() : ByteString.EMPTY;
-        result = Integer.signum(KeyRange.ORDER.compare(kv.getValue(), v));
+        result = Integer.signum(KeyOrder.UNSIGNED.compare(kv.getValue(), v));
       }
       case CREATE ->
           result =
